@@ -1,0 +1,117 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gostream/gostream/engine"
+)
+
+const crashEnv = "GOSTREAM_CRASH_CHILD"
+
+// TestCrashChild is the child process of TestCrashRecovery: it runs the
+// file-to-file query with Trigger.AvailableNow until every input file is
+// processed, unless it is killed first.
+func TestCrashChild(t *testing.T) {
+	dirs := os.Getenv(crashEnv)
+	if dirs == "" {
+		t.Skip("runs only as the child of TestCrashRecovery")
+	}
+	parts := strings.Split(dirs, string(os.PathListSeparator))
+	in, out, cp := parts[0], parts[1], parts[2]
+	s := engine.NewSession()
+	q, err := s.ReadStream().Schema("id INT, payload STRING").Option("maxFilesPerTrigger", 1).Csv(in).
+		WithColumn("twice", "id").
+		WriteStream().Format("csv").Option("checkpointLocation", cp).Trigger(engine.AvailableNow()).Start(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.AwaitTermination(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCrashRecovery kills a file-source-to-file-sink query with SIGKILL at
+// random moments, restarts it each time, and checks that every input row
+// appears exactly once in the sink's committed output.
+func TestCrashRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	in, out, cp := t.TempDir(), t.TempDir(), t.TempDir()
+	const files, rowsPerFile = 30, 200
+	for f := 0; f < files; f++ {
+		var b strings.Builder
+		for r := 0; r < rowsPerFile; r++ {
+			fmt.Fprintf(&b, "%d,%s\n", f*rowsPerFile+r, strings.Repeat("x", 100))
+		}
+		writeFile(t, in, fmt.Sprintf("part-%03d.csv", f), b.String())
+	}
+	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	run := func(killAfter time.Duration) (finished bool) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), crashEnv+"="+strings.Join([]string{in, out, cp}, string(os.PathListSeparator)))
+		var stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stderr, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if killAfter > 0 {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("child failed: %v\n%s", err, stderr.String())
+				}
+				return true
+			case <-time.After(killAfter):
+				cmd.Process.Signal(syscall.SIGKILL)
+				<-done
+				return false
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("child failed: %v\n%s", err, stderr.String())
+		}
+		return true
+	}
+	kills := 0
+	for i := 0; i < 8; i++ {
+		if run(time.Duration(150+rng.Intn(400)) * time.Millisecond) {
+			break
+		}
+		kills++
+	}
+	run(0)
+	t.Logf("killed the query %d times", kills)
+
+	s := engine.NewSession()
+	df := s.Read().Schema("id INT, payload STRING, twice INT").Csv(out)
+	rows, err := df.Collect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make(map[int32]int, files*rowsPerFile)
+	for _, r := range rows {
+		seen[r.At(0).(int32)]++
+	}
+	for id := int32(0); id < files*rowsPerFile; id++ {
+		if seen[id] != 1 {
+			t.Fatalf("row %d appears %d times in the committed output (%d rows in all), want exactly once", id, seen[id], len(rows))
+		}
+	}
+	if len(rows) != files*rowsPerFile {
+		t.Errorf("committed rows = %d, want %d", len(rows), files*rowsPerFile)
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, "part-*"))
+	t.Logf("%d part files, %d rows", len(parts), len(rows))
+}

@@ -1,0 +1,142 @@
+package cells
+
+import (
+	"errors"
+	"fmt"
+	"go/scanner"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/gostream/gostream/kernel"
+	"github.com/traefik/yaegi/interp"
+)
+
+// cellPos finds "cellN:line:col" (or prelude:line:col) in messages.
+var cellPos = regexp.MustCompile(`((?:cell[0-9_]+|prelude|userprelude):(\d+):(\d+))`)
+
+// hints say how to fix common compile errors.
+var hints = []struct{ contains, hint string }{
+	{"unable to find source related to", "only the standard library and the packages this kernel provides can be imported"},
+	{"undefined: ", "define it in this or an earlier cell (run that cell first), or check the spelling"},
+	{"imported and not used", "remove the import or use the package"},
+	{"declared and not used", "use the variable or assign it to _"},
+	{"assignment mismatch", "make the number of names on the left match the values on the right"},
+	{"cannot use", "convert the value to the expected type"},
+	{"undefined selector", "the value has no such field or method; check its type and the spelling"},
+	{"missing return", "end the function with a return statement"},
+}
+
+// errorContent turns an error of running cell code into an error output.
+func (e *Executor) errorContent(err error) *kernel.ErrorContent {
+	var ce *compileError
+	var p interp.Panic
+	switch {
+	case errors.Is(err, errInterrupted):
+		return &kernel.ErrorContent{EName: "KeyboardInterrupt", EValue: "the cell was interrupted", Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
+	case errors.As(err, &ce):
+		ename := "CompileError"
+		if ce.syntax {
+			ename = "SyntaxError"
+		}
+		var msgs []string
+		var list scanner.ErrorList
+		if errors.As(ce.err, &list) {
+			for _, m := range list {
+				msgs = append(msgs, userPos(m.Error()))
+			}
+		} else {
+			msgs = strings.Split(strings.TrimSpace(userPos(ce.err.Error())), "\n")
+		}
+		var tb []string
+		for i, m := range msgs {
+			msgs[i] = m
+			tb = append(tb, ename+": "+m)
+			tb = append(tb, e.sourceLines(m)...)
+			for _, h := range hints {
+				if strings.Contains(m, h.contains) {
+					tb = append(tb, "hint: "+h.hint)
+					break
+				}
+			}
+		}
+		return &kernel.ErrorContent{EName: ename, EValue: strings.Join(msgs, "\n"), Traceback: tb}
+	case errors.As(err, &p):
+		return e.panicError(p.Value, e.rt.takeMainTrace())
+	}
+	msg := userPos(err.Error())
+	return &kernel.ErrorContent{EName: "RuntimeError", EValue: msg, Traceback: []string{"RuntimeError: " + msg}}
+}
+
+// panicError is the error output of a panic with value r; trace holds the
+// "cellN:L:C in f" lines of the interpreted frames it unwound.
+func (e *Executor) panicError(r any, trace []string) *kernel.ErrorContent {
+	if p, ok := r.(interp.Panic); ok {
+		r = p.Value
+	}
+	if v, ok := r.(reflect.Value); ok {
+		// Interpreted code panics with the reflect.Value of its argument.
+		r = nil
+		if v.IsValid() && v.CanInterface() {
+			r = v.Interface()
+		}
+	}
+	var ex exitPanic
+	if err, ok := r.(error); ok && errors.As(err, &ex) {
+		return &kernel.ErrorContent{EName: "Exit", EValue: ex.Error(), Traceback: []string{"Exit: " + ex.Error()}}
+	}
+	ename := typeName(r)
+	if _, ok := r.(runtime.Error); ok {
+		ename = "runtime.Error"
+	}
+	evalue := fmt.Sprint(r)
+	if err, ok := r.(error); ok {
+		evalue = err.Error()
+	}
+	tb := []string{ename + ": " + evalue}
+	prev := ""
+	for _, l := range trace {
+		if l == prev {
+			continue
+		}
+		prev = l
+		tb = append(tb, "  "+l)
+		tb = append(tb, e.sourceLines(l)...)
+	}
+	return &kernel.ErrorContent{EName: ename, EValue: evalue, Traceback: tb}
+}
+
+// sourceLines returns the cell source line a message points at, with a
+// caret under the column.
+func (e *Executor) sourceLines(msg string) []string {
+	m := cellPos.FindStringSubmatch(msg)
+	if m == nil {
+		return nil
+	}
+	name := m[1][:strings.Index(m[1], ":")]
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	e.srcMu.RLock()
+	src, ok := e.sources[name]
+	e.srcMu.RUnlock()
+	if !ok {
+		return nil
+	}
+	lines := strings.Split(src, "\n")
+	if line < 1 || line > len(lines) {
+		return nil
+	}
+	text := strings.TrimRight(lines[line-1], "\r")
+	var caret strings.Builder
+	for i := 0; i < col-1 && i < len(text); i++ {
+		if text[i] == '\t' {
+			caret.WriteByte('\t')
+		} else {
+			caret.WriteByte(' ')
+		}
+	}
+	caret.WriteByte('^')
+	return []string{"    " + text, "    " + caret.String()}
+}

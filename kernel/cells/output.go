@@ -1,0 +1,298 @@
+package cells
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gostream/gostream/kernel"
+)
+
+// cell is one execution: where its output goes and the context engine calls
+// made on its behalf honour.
+type cell struct {
+	id     int
+	name   string
+	out    kernel.Outputs
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// router sends output to the cell that produced it. Goroutines started by
+// cell code register themselves (goroutine id -> cell); any other goroutine
+// writes to the running cell, or to the last one when none runs.
+type router struct {
+	mu      sync.RWMutex
+	current *cell
+	last    *cell
+	byG     map[uint64]*cell
+	// traces holds the "cellN:L:C: panic: f(...)" lines that yaegi prints
+	// while a panic unwinds interpreted frames, per goroutine; traces of
+	// unregistered goroutines are kept in mainTrace.
+	traces    map[uint64][]string
+	mainTrace []string
+}
+
+func newRouter() *router {
+	return &router{byG: map[uint64]*cell{}, traces: map[uint64][]string{}}
+}
+
+// goid returns the id of the calling goroutine, parsed from its stack header
+// ("goroutine 123 [running]:").
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	id, _ := strconv.ParseUint(string(b), 10, 64)
+	return id
+}
+
+// forG returns the cell the calling goroutine writes to, or nil when no cell
+// has run yet.
+func (r *router) forG() *cell {
+	id := goid()
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if c := r.byG[id]; c != nil {
+		return c
+	}
+	if r.current != nil {
+		return r.current
+	}
+	return r.last
+}
+
+// fallback returns the running cell, or the last one.
+func (r *router) fallback() *cell {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.current != nil {
+		return r.current
+	}
+	return r.last
+}
+
+func (r *router) start(c *cell) {
+	r.mu.Lock()
+	r.current, r.last = c, c
+	r.mainTrace = nil
+	r.mu.Unlock()
+}
+
+func (r *router) end() {
+	r.mu.Lock()
+	r.current = nil
+	r.mu.Unlock()
+}
+
+func (r *router) enter(c *cell) uint64 {
+	id := goid()
+	r.mu.Lock()
+	r.byG[id] = c
+	delete(r.traces, id)
+	r.mu.Unlock()
+	return id
+}
+
+// exit unregisters goroutine id and returns the panic lines it collected.
+func (r *router) exit(id uint64) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.byG, id)
+	t := r.traces[id]
+	delete(r.traces, id)
+	return t
+}
+
+// forgetGoroutines drops every registration: after a hard interrupt no
+// interpreted goroutine runs any more.
+func (r *router) forgetGoroutines() {
+	r.mu.Lock()
+	r.byG = map[uint64]*cell{}
+	r.traces = map[uint64][]string{}
+	r.mu.Unlock()
+}
+
+func (r *router) takeMainTrace() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := r.mainTrace
+	r.mainTrace = nil
+	return t
+}
+
+// panicLine matches what yaegi prints for each interpreted frame a panic
+// unwinds through.
+var panicLine = regexp.MustCompile(`^(\S+:\d+:\d+): panic: (.*)\n?$`)
+
+// notePanicLine records p when it is such a line and reports whether it was.
+func (r *router) notePanicLine(p []byte) bool {
+	if !bytes.Contains(p, []byte(": panic: ")) {
+		return false
+	}
+	m := panicLine.FindSubmatch(p)
+	if m == nil {
+		return false
+	}
+	line := userPos(string(m[1])) + " in " + string(bytes.TrimSuffix(m[2], []byte("(...)")))
+	id := goid()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.byG[id]; ok {
+		r.traces[id] = append(r.traces[id], line)
+	} else {
+		r.mainTrace = append(r.mainTrace, line)
+	}
+	return true
+}
+
+// streamWriter is the interpreter's stdout or stderr: every Write goes to
+// the cell of the writing goroutine as one stream message.
+type streamWriter struct {
+	r    *router
+	name string
+}
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	if w.name == "stderr" && w.r.notePanicLine(p) {
+		return len(p), nil
+	}
+	if c := w.r.forG(); c != nil && len(p) > 0 {
+		c.out.Stream(w.name, string(p))
+	}
+	return len(p), nil
+}
+
+// pipeStream backs os.Stdout or os.Stderr as seen by cells: a real *os.File
+// (so the variable keeps its type) whose reading end is copied to the
+// running cell. sync lets a cell wait until what it wrote has been read.
+type pipeStream struct {
+	r       *router
+	name    string
+	rd, wr  *os.File
+	pending atomic.Int32
+	synced  chan struct{}
+	done    chan struct{}
+}
+
+var syncMarker = []byte("\x00\x01gostream-sync\x01\x00")
+
+func newPipeStream(r *router, name string) (*pipeStream, error) {
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeStream{r: r, name: name, rd: rd, wr: wr, synced: make(chan struct{}, 16), done: make(chan struct{})}
+	go p.copy()
+	return p, nil
+}
+
+func (p *pipeStream) copy() {
+	defer close(p.done)
+	buf := make([]byte, 32<<10)
+	var carry []byte
+	for {
+		n, err := p.rd.Read(buf)
+		carry = append(carry, buf[:n]...)
+		for {
+			i := bytes.Index(carry, syncMarker)
+			if i < 0 {
+				break
+			}
+			p.emit(carry[:i])
+			carry = carry[i+len(syncMarker):]
+			p.pending.Add(-1)
+			p.synced <- struct{}{}
+		}
+		keep := 0
+		if p.pending.Load() > 0 {
+			keep = partialSuffix(carry, syncMarker)
+		}
+		p.emit(carry[:len(carry)-keep])
+		carry = append(carry[:0], carry[len(carry)-keep:]...)
+		if err != nil {
+			return
+		}
+	}
+}
+
+// partialSuffix returns the length of the longest suffix of b that is a
+// proper prefix of m.
+func partialSuffix(b, m []byte) int {
+	for k := min(len(m)-1, len(b)); k > 0; k-- {
+		if bytes.HasSuffix(b, m[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
+func (p *pipeStream) emit(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if c := p.r.fallback(); c != nil {
+		c.out.Stream(p.name, string(b))
+	}
+}
+
+// sync waits (at most d) until everything written so far has been published.
+func (p *pipeStream) sync(d time.Duration) {
+	p.pending.Add(1)
+	if _, err := p.wr.Write(syncMarker); err != nil {
+		p.pending.Add(-1)
+		return
+	}
+	select {
+	case <-p.synced:
+	case <-time.After(d):
+	}
+}
+
+func (p *pipeStream) close() {
+	p.wr.Close()
+	<-p.done
+	p.rd.Close()
+}
+
+// lineSource reads stdin for cells: each time more input is needed it asks
+// the front end of the reading goroutine's cell for one line.
+type lineSource struct {
+	r   *router
+	buf []byte
+}
+
+func (s *lineSource) Read(p []byte) (int, error) {
+	if len(s.buf) == 0 {
+		c := s.r.forG()
+		if c == nil {
+			return 0, io.EOF
+		}
+		line, err := c.out.Input(c.ctx, "", false)
+		if err != nil {
+			return 0, err
+		}
+		s.buf = []byte(line + "\n")
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
+}
+
+// newStdin returns the reader that fmt.Scan* and os.Stdin read in cells. It
+// is a bufio.Reader (an io.RuneScanner), so fmt.Fscan loses no input between
+// calls.
+func newStdin(r *router) *bufio.Reader {
+	return bufio.NewReaderSize(&lineSource{r: r}, 4096)
+}
