@@ -10,9 +10,58 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/traefik/yaegi/interp"
+
 	"github.com/gostream/gostream/kernel"
 	"github.com/gostream/gostream/kernel/cells"
+	"github.com/gostream/gostream/kernel/notebook/host"
+	"github.com/gostream/gostream/kernel/symbols"
 )
+
+// prelude runs before the first cell: the notebook API without a name, the
+// column functions as F and the schema types as T, as PySpark notebooks
+// import pyspark.sql.functions as F and pyspark.sql.types as T, and the
+// session as spark.
+const prelude = `import (
+	. "github.com/gostream/gostream/kernel/notebook"
+	F "github.com/gostream/gostream/engine/functions"
+	T "github.com/gostream/gostream/engine/types"
+)
+
+var spark = Spark()
+`
+
+// newExecutor starts the cell interpreter with the streaming API bound in
+// and the notebook host told about every cell, interrupt and shutdown.
+func newExecutor(h *host.Host) (kernel.Executor, error) {
+	ex, err := cells.New(cells.Options{
+		Exports:         []interp.Exports{symbols.Symbols},
+		Prelude:         prelude,
+		OnCellStart:     h.BeginCell,
+		OnCellEnd:       h.EndCell,
+		OnHardInterrupt: h.HardInterrupt,
+		Magics: map[string]cells.MagicFunc{
+			"streams": h.StreamsMagic,
+			"stop":    h.StopMagic,
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sessionExecutor{Executor: ex, host: h}, nil
+}
+
+// sessionExecutor stops the session's queries, committing their batches,
+// before the interpreter shuts down.
+type sessionExecutor struct {
+	*cells.Executor
+	host *host.Host
+}
+
+func (e sessionExecutor) Shutdown(ctx context.Context, restart bool) {
+	e.host.Shutdown(ctx)
+	e.Executor.Shutdown(ctx, restart)
+}
 
 // kernelCommand implements `gostream kernel CONNECTION_FILE`: it runs the
 // cell executor behind the Jupyter dispatcher until a shutdown request or
@@ -35,7 +84,7 @@ func kernelCommand(args []string, stderr io.Writer) error {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 
-	ex, err := cells.New(cells.Options{})
+	ex, err := newExecutor(host.Default)
 	if err != nil {
 		return fmt.Errorf("kernel: starting the cell interpreter: %w", err)
 	}

@@ -4,7 +4,7 @@
 // `go generate` (yaegi extract); do not edit the generated files.
 package symbols
 
-import "reflect"
+import "github.com/traefik/yaegi/interp"
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gostream/gostream/kernel/notebook
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gostream/gostream/engine/functions
@@ -12,4 +12,4 @@ import "reflect"
 
 // Symbols maps "import/path/name" to the package's exported symbols, in
 // the form interp.Interpreter.Use takes.
-var Symbols = map[string]map[string]reflect.Value{}
+var Symbols = interp.Exports{}
