@@ -1,7 +1,8 @@
 # gostream: build, install, run Jupyter with the kernel, test, benchmark.
 #
 #   make run     set up and start Jupyter Notebook with the gostream kernel and notebooks/
-#   make test    set up and run every test (go vet, gofmt, go test -race, end-to-end)
+#   make test    set up and run every test (go vet, gofmt, go test -race, end-to-end,
+#                the tutorial notebooks, the Docker image's install steps)
 #
 # Python is always Debian's /usr/bin/python3: its dist-packages hold the
 # Jupyter stack installed by `make deps`.
@@ -17,12 +18,14 @@ NOTEBOOKS ?= notebooks
 # Debian packages giving /usr/bin/python3 a real Jupyter client stack.
 DEB_PACKAGES := python3-jupyter-client python3-nbclient python3-nbformat python3-ipykernel \
                 python3-pytest jupyter-notebook jupyter-nbconvert jupyter-client
+# Headless Chromium driven by Selenium for the browser test (tests/test_browser.py).
+DEB_PACKAGES += chromium chromium-driver python3-selenium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # ipykernel's debugger prints a warning on every start without this.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all build install run deps test vet fmt-check go-test e2e bench bench-go bench-kernel clean
+.PHONY: all build install run deps test vet fmt-check go-test e2e notebooks docker-verify bench bench-vet bench-go bench-kernel clean
 
 all: build
 
@@ -53,7 +56,7 @@ deps:
 	done; \
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
-test: deps vet fmt-check go-test e2e
+test: deps vet fmt-check go-test e2e docker-verify bench-vet
 
 vet:
 	$(GO) vet ./...
@@ -69,7 +72,27 @@ go-test:
 e2e: build
 	GOSTREAM_BIN=$(CURDIR)/$(BIN) $(PY) -m pytest tests -q -p no:cacheprovider
 
-bench: bench-go bench-kernel
+# Only the tutorial notebooks (also part of e2e), each run with nbclient.
+notebooks: build
+	GOSTREAM_BIN=$(CURDIR)/$(BIN) $(PY) -m pytest tests/test_notebooks.py -q -p no:cacheprovider
+
+# The Docker image's build and install steps, run outside Docker.
+docker-verify:
+	PY=$(PY) docker/verify.sh
+
+# Side-by-side benchmarks (BENCHMARKS.md): Nexmark, the tutorial workload,
+# micro-batch latency, aggregation against DuckDB and the kernel against
+# ipykernel, on one core and on all cores, printed as one Markdown report.
+# bench/ is a module of its own (DuckDB's side, bench/duckdb, one more);
+# -mod=mod lets it pick up dependencies the main module adds.
+BENCH_ARGS ?= all
+bench:
+	cd bench && GOFLAGS=-mod=mod $(GO) run . $(BENCH_ARGS)
+
+# CI compiles and vets the bench command (not its DuckDB program, which
+# needs cgo and a large prebuilt library).
+bench-vet:
+	cd bench && GOFLAGS=-mod=mod $(GO) vet ./...
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime=1s ./...

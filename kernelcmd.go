@@ -51,11 +51,19 @@ func newExecutor(h *host.Host) (kernel.Executor, error) {
 	return sessionExecutor{Executor: ex, host: h}, nil
 }
 
-// sessionExecutor stops the session's queries, committing their batches,
-// before the interpreter shuts down.
+// sessionExecutor tells the host which code each cell runs, and stops the
+// session's queries, committing their batches, before the interpreter shuts
+// down.
 type sessionExecutor struct {
 	*cells.Executor
 	host *host.Host
+}
+
+// Execute tells the host which code runs, so that re-running the cell
+// that started a query replaces that query.
+func (e sessionExecutor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Outputs) kernel.ExecuteResult {
+	e.host.NextCode(req.Code)
+	return e.Executor.Execute(ctx, req, out)
 }
 
 func (e sessionExecutor) Shutdown(ctx context.Context, restart bool) {
@@ -84,10 +92,11 @@ func kernelCommand(args []string, stderr io.Writer) error {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 
-	ex, err := newExecutor(host.Default)
-	if err != nil {
-		return fmt.Errorf("kernel: starting the cell interpreter: %w", err)
-	}
+	// The interpreter starts in the background: the sockets are bound at
+	// once, so the client's first connection attempt finds them (libzmq
+	// retries a refused connect only after 100 ms), and kernel_info is
+	// answered while cells wait for the interpreter.
+	ex := startExecutor(func() (kernel.Executor, error) { return newExecutor(host.Default) })
 	k, err := kernel.New(connFile, ex, kernel.Options{
 		Logger:                logger,
 		LanguageInfo:          languageInfo(),
@@ -146,4 +155,65 @@ func languageInfo() kernel.LanguageInfo {
 // banner is the text front ends show when they connect.
 func banner() string {
 	return fmt.Sprintf("gostream %s: Go cells with a streaming engine on Apache Arrow (%s)", version, runtime.Version())
+}
+
+// backgroundExecutor is an Executor being built on another goroutine;
+// every call waits until it is ready.
+type backgroundExecutor struct {
+	ready chan struct{}
+	ex    kernel.Executor
+	err   error
+}
+
+func startExecutor(build func() (kernel.Executor, error)) *backgroundExecutor {
+	b := &backgroundExecutor{ready: make(chan struct{})}
+	go func() {
+		defer close(b.ready)
+		b.ex, b.err = build()
+	}()
+	return b
+}
+
+// get waits for the executor; it reports why the interpreter did not start.
+func (b *backgroundExecutor) get() (kernel.Executor, error) {
+	<-b.ready
+	if b.err != nil {
+		return nil, fmt.Errorf("the cell interpreter did not start: %w", b.err)
+	}
+	return b.ex, nil
+}
+
+func (b *backgroundExecutor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Outputs) kernel.ExecuteResult {
+	ex, err := b.get()
+	if err != nil {
+		return kernel.ExecuteResult{Error: &kernel.ErrorContent{EName: "KernelError", EValue: err.Error(), Traceback: []string{err.Error()}}}
+	}
+	return ex.Execute(ctx, req, out)
+}
+
+func (b *backgroundExecutor) Complete(code string, cursorPos int) kernel.CompleteReply {
+	if ex, err := b.get(); err == nil {
+		return ex.Complete(code, cursorPos)
+	}
+	return kernel.CompleteReply{Matches: []string{}, CursorStart: cursorPos, CursorEnd: cursorPos}
+}
+
+func (b *backgroundExecutor) Inspect(code string, cursorPos, detailLevel int) kernel.InspectReply {
+	if ex, err := b.get(); err == nil {
+		return ex.Inspect(code, cursorPos, detailLevel)
+	}
+	return kernel.InspectReply{}
+}
+
+func (b *backgroundExecutor) IsComplete(code string) kernel.IsCompleteReply {
+	if ex, err := b.get(); err == nil {
+		return ex.IsComplete(code)
+	}
+	return kernel.IsCompleteReply{Status: "unknown"}
+}
+
+func (b *backgroundExecutor) Shutdown(ctx context.Context, restart bool) {
+	if ex, err := b.get(); err == nil {
+		ex.Shutdown(ctx, restart)
+	}
 }

@@ -1,10 +1,10 @@
 // Package engine is gostream's public streaming API, shaped after
 // PySpark's: a Session reads batch and streaming DataFrames
 // (Read, ReadStream, CreateDataFrame, MemoryStream), DataFrames are
-// transformed (Select, Filter, WithColumn, Union, ...) and either run as
-// batch actions (Collect, Count, Show) or started as streaming queries with
-// WriteStream, whose handles (StreamingQuery) report status and progress
-// and stop cleanly.
+// transformed (Select, Filter, WithColumn, Union, GroupBy(...).Agg,
+// OrderBy, ...) and either run as batch actions (Collect, Count, Show) or
+// started as streaming queries with WriteStream, whose handles
+// (StreamingQuery) report status and progress and stop cleanly.
 //
 // Every transformation is analysed at once against its input's schema.
 // An error does not stop the chain: it is kept in the returned DataFrame,

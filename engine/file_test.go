@@ -117,6 +117,32 @@ func TestAvailableNow(t *testing.T) {
 	}
 }
 
+// TestTriggerOnceIgnoresPerTriggerLimits: Trigger.Once reads everything
+// available in a single batch, whatever maxFilesPerTrigger says, as Spark's
+// Once does (AvailableNow is the trigger that keeps the limits).
+func TestTriggerOnceIgnoresPerTriggerLimits(t *testing.T) {
+	in := t.TempDir()
+	for i := 0; i < 3; i++ {
+		writeFile(t, in, fmt.Sprintf("f%d.txt", i), fmt.Sprintf("line %d\n", i))
+	}
+	s := engine.NewSession()
+	defer s.Close()
+	q, err := s.ReadStream().Option("maxFilesPerTrigger", 1).Text(in).
+		WriteStream().Format("memory").QueryName("once").Trigger(engine.Once()).Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.AwaitTermination(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(q.RecentProgress()); got != 1 {
+		t.Errorf("batches = %d, want 1", got)
+	}
+	if got, want := sortedRows(t, s.Table("once")), "line 0 line 1 line 2"; got != want {
+		t.Errorf("rows = %q, want %q", got, want)
+	}
+}
+
 func TestStreamingSourceErrors(t *testing.T) {
 	s := engine.NewSession()
 	tests := []struct {

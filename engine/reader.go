@@ -64,7 +64,7 @@ type DataStreamReader struct {
 	readerConfig
 }
 
-// Format sets the source: json, csv, parquet, text, rate, socket.
+// Format sets the source: json, csv, parquet, text, rate, socket, nexmark.
 func (r *DataStreamReader) Format(source string) *DataStreamReader { r.format = source; return r }
 
 // Schema sets the schema: a DDL string, a types.Schema or an *arrow.Schema.
@@ -122,6 +122,11 @@ func (r *DataStreamReader) load(path []string) (*DataFrame, error) {
 			schema = arrow.NewSchema(append(schema.Fields(), arrow.Field{Name: "timestamp", Type: arrow.FixedWidthTypes.Timestamp_us, Nullable: true}), nil)
 		}
 		src = socketStream{opts}
+	case "nexmark":
+		var err error
+		if src, schema, err = nexmarkRelation(schema, opts); err != nil {
+			return nil, err
+		}
 	case "json", "csv", "parquet", "text":
 		paths := r.paths(path)
 		if len(paths) != 1 {
@@ -144,6 +149,8 @@ func (r *DataStreamReader) load(path []string) (*DataFrame, error) {
 			return nil, err
 		}
 		src = fileStream{format: f, path: paths[0], schema: schema, opts: opts}
+	case "kafka":
+		return r.kafka()
 	default:
 		return nil, fmt.Errorf("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find packages at https://spark.apache.org/third-party-projects.html.", r.format)
 	}
@@ -220,6 +227,9 @@ func (r *DataFrameReader) Load(path ...string) *DataFrame {
 
 func (r *DataFrameReader) load(path []string) (*DataFrame, error) {
 	f := r.formatName()
+	if f == "kafka" {
+		return r.kafka()
+	}
 	schema := r.schema
 	if f == "text" {
 		schema = source.TextSchema

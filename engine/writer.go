@@ -172,7 +172,7 @@ func (w *DataStreamWriter) start() (*StreamingQuery, error) {
 	}
 	q, err := stream.Start(stream.Config{
 		Name: w.name, Plan: df.plan, Sources: srcs, Sink: snk, Trigger: w.trigger.t,
-		Log: log, Listener: s.streams,
+		Log: log, Listener: s.streams, OutputMode: mode, Conf: s.conf.streamingConf(),
 	})
 	if err != nil {
 		closeAll()
@@ -190,7 +190,7 @@ func checkSinkMode(format string, mode plan.OutputMode) error {
 		ok = mode == plan.Append
 	case "memory":
 		ok = mode != plan.Update
-	case "console", "foreachbatch":
+	case "console", "foreachbatch", "kafka":
 	default:
 		return fmt.Errorf("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find packages at https://spark.apache.org/third-party-projects.html.", format)
 	}
@@ -236,6 +236,8 @@ func (w *DataStreamWriter) openSink(format string, mode plan.OutputMode, opts so
 		return sink.NewConsole(out, schema, opts)
 	case "memory":
 		return s.memorySinkTable(w.name, schema, mode == plan.Complete), nil
+	case "kafka":
+		return w.openKafkaSink(opts)
 	case "foreachbatch":
 		fn := w.foreach
 		return sink.NewForeachBatch(func(ctx context.Context, batchID int64, recs []arrow.Record) error {

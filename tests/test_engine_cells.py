@@ -248,8 +248,10 @@ for _, p := range q.RecentProgress() { fmt.Println(p.Timestamp, p.NumInputRows) 
     assert 2 <= len(lines) <= 4, lines
     for line in lines:
         stamp, rows = line.split()
-        millis = int(stamp[-4:-1])
-        assert millis % 500 == 0, f"batch not on a 500 ms boundary: {stamp}"
+        # A batch starts when its trigger fires: on a 500 ms boundary, give
+        # or take the scheduler's delay.
+        off = int(stamp[-4:-1]) % 500
+        assert min(off, 500 - off) <= 50, f"batch far from a 500 ms boundary: {stamp}"
         assert int(rows) % 50 == 0
 
 

@@ -76,6 +76,8 @@ type runner struct {
 	mode       string
 	opts       map[string]string
 	checkpoint string
+	aggState
+	joinState
 }
 
 func (r *runner) run(cmd, arg string) error {
@@ -151,6 +153,12 @@ func (r *runner) run(cmd, arg string) error {
 			return fmt.Errorf("query error: got %v, want one containing %q", err, arg)
 		}
 	default:
+		if ok, err := r.aggCommand(cmd, arg); ok {
+			return err
+		}
+		if ok, err := r.joinCommand(cmd, arg); ok {
+			return err
+		}
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 	return nil
@@ -201,6 +209,7 @@ func (r *runner) start(cmd, arg string) error {
 
 func (r *runner) startQuery() error {
 	w := r.df.WriteStream().Format("memory").QueryName("out").OutputMode(r.mode).Options(r.opts)
+	w = r.updateSink(w)
 	q, err := w.Start()
 	if err != nil {
 		return err

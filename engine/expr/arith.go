@@ -78,6 +78,9 @@ func asDecimal(t arrow.DataType) *arrow.Decimal128Type {
 }
 
 func (b *binder) bindArith(x *Binary, l, r *node) (*node, error) {
+	if n, ok, err := b.bindTimeArith(x, l, r); ok {
+		return n, err
+	}
 	operand, result, err := arithType(x, l.typ, r.typ)
 	if err != nil {
 		return nil, err

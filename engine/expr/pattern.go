@@ -182,7 +182,9 @@ func (p *DatetimePattern) Parse(b []byte) (int64, bool) {
 	var ok bool
 	for ti, tk := range p.tokens {
 		if tk.letter == 0 {
-			if !strings.HasPrefix(string(b[i:]), tk.literal) {
+			// Compared in place: string(b[i:]) as an argument copies the
+			// rest of the value for every literal of every row.
+			if len(b)-i < len(tk.literal) || string(b[i:i+len(tk.literal)]) != tk.literal {
 				return 0, false
 			}
 			i += len(tk.literal)

@@ -77,6 +77,7 @@ type Index struct {
 	hasManifest *bool        // nil until decided, like Spark's sourceHasMetadata
 	snapshot    []fileStatus // the listing frozen by PrepareAvailableNow
 	snapshotted bool
+	unlimited   bool // per-trigger caps lifted by ReadAllAvailable
 }
 
 // Open opens the file source index for path (a file, a directory, or a glob
@@ -210,10 +211,20 @@ func (ix *Index) Latest(ctx context.Context) (Offset, error) {
 	return next, nil
 }
 
+// ReadAllAvailable lifts maxFilesPerTrigger and maxBytesPerTrigger for
+// the rest of the run: the next Latest takes every new file.
+func (ix *Index) ReadAllAvailable() {
+	ix.mu.Lock()
+	ix.unlimited = true
+	ix.mu.Unlock()
+}
+
 // takeBatch applies maxFilesPerTrigger / maxBytesPerTrigger to the ordered
 // new files. The first file is always taken.
 func (ix *Index) takeBatch(files []fileStatus) []fileStatus {
 	switch {
+	case ix.unlimited:
+		return files
 	case ix.opts.MaxFilesPerTrigger > 0 && len(files) > ix.opts.MaxFilesPerTrigger:
 		return files[:ix.opts.MaxFilesPerTrigger]
 	case ix.opts.MaxBytesPerTrigger > 0:

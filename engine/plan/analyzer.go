@@ -11,6 +11,7 @@ type Rule interface {
 
 // Rules are the analyzer's rules in the order they run on each node.
 var Rules = []Rule{
+	resolveJoinColumns{},
 	resolveQualifiers{},
 	expandStar{},
 	extractGenerator{},
@@ -18,6 +19,10 @@ var Rules = []Rule{
 	resolveFilter{},
 	resolveUnion{},
 	resolveWatermark{},
+	resolveAggregate{},
+	resolveSort{},
+	resolveJoin{},
+	resolveDedup{},
 }
 
 // Analyze resolves every unresolved node of n bottom-up, running each of

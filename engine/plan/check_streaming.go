@@ -16,7 +16,7 @@ func CheckBatch(n Node) error {
 	if IsStreaming(n) {
 		return ErrNotStreamingAction
 	}
-	return nil
+	return checkBatchDedup(n)
 }
 
 // CheckStreaming makes the checks Spark makes when a streaming query
@@ -63,7 +63,10 @@ func CheckStreaming(n Node, mode OutputMode) error {
 	case mode == Append && aggs > watermarked:
 		return unsupported("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark")
 	}
-	return nil
+	if err := checkAggregatesAndSorts(n, mode); err != nil {
+		return err
+	}
+	return checkJoinsAndDedup(n, mode)
 }
 
 // unsupported reports an operation a streaming query cannot run, as the

@@ -1,5 +1,6 @@
 // Package plan owns the logical plan of a DataFrame: immutable nodes
-// (Relation, Project, Filter, Union, Limit, EventTimeWatermark, ...), the
+// (Relation, Project, Filter, Union, Limit, EventTimeWatermark, Aggregate,
+// Sort, Join, Deduplicate, ...), the
 // analyzer that resolves each node against its child's schema, and the
 // checks Spark makes before a streaming query starts (output modes,
 // unsupported operations).

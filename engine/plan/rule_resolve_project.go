@@ -35,13 +35,20 @@ func (resolveProject) Apply(n Node) (Node, error) {
 }
 
 // refMetadata returns the metadata of the top-level column e refers to,
-// looking through aliases and casts; none for other expressions.
+// looking through aliases and window(); none for other expressions.
 func refMetadata(e expr.Expr, in *arrow.Schema) arrow.Metadata {
 	for {
 		switch x := e.(type) {
 		case *expr.Alias:
 			e = x.Child
 			continue
+		case *expr.Call:
+			// window(ts, ...) carries the watermark of ts, as Spark's
+			// TimeWindowing gives the window column ts's metadata.
+			if strings.EqualFold(x.Name, "window") && len(x.Args) > 0 {
+				e = x.Args[0]
+				continue
+			}
 		case *expr.ColumnRef:
 			if len(x.Parts) != 1 {
 				return arrow.Metadata{}

@@ -1,5 +1,5 @@
 // Package sink owns the streaming sinks of the engine, one file per kind:
-// console, memory, file and foreachBatch. A sink receives the output of
+// console, memory, file, foreachBatch and kafka. A sink receives the output of
 // each micro-batch with its batch id and must be idempotent per batch id:
 // after a restart the runtime may hand it a batch it already wrote, and
 // the sink either skips it (memory, file) or passes the same id on

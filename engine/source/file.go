@@ -215,6 +215,9 @@ func (f *File) Commit(_ context.Context, end Offset) error {
 	return err
 }
 
+// ReadAllAvailable implements Unlimited.
+func (f *File) ReadAllAvailable() { f.ix.ReadAllAvailable() }
+
 // PrepareAvailableNow implements AvailableNow.
 func (f *File) PrepareAvailableNow(ctx context.Context) error {
 	return f.ix.PrepareAvailableNow(ctx)

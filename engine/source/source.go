@@ -1,5 +1,5 @@
 // Package source owns the streaming sources of the engine, one file per
-// kind: memory, rate, socket and file. Every source follows the shape of
+// kind: memory, rate, socket, file and kafka. Every source follows the shape of
 // Spark's MicroBatchStream: it reports the latest offset it could serve,
 // returns the rows between two offsets, learns which offsets are committed
 // and stops. Offsets are JSON text that only the source interprets; the
@@ -47,10 +47,25 @@ type AvailableNow interface {
 	PrepareAvailableNow(ctx context.Context) error
 }
 
+// Unlimited is implemented by sources with per-trigger limits
+// (maxFilesPerTrigger, maxOffsetsPerTrigger, ...). After ReadAllAvailable
+// they plan every batch without them: Trigger.Once reads all the data
+// available in one batch, as Spark's ReadLimit.allAvailable does.
+type Unlimited interface {
+	ReadAllAvailable()
+}
+
 // Notifier is implemented by sources that learn of new data without being
 // polled. Subscribe returns a channel that receives a value (dropped when
 // one is already pending) whenever data arrives, and a function that ends
 // the subscription.
 type Notifier interface {
 	Subscribe() (<-chan struct{}, func())
+}
+
+// MetricsReporter is implemented by sources that add metrics to the
+// progress of every batch (SourceProgress.metrics, as Spark's
+// ReportsSourceMetrics): end is the end offset of the batch just run.
+type MetricsReporter interface {
+	Metrics(end Offset) map[string]string
 }

@@ -28,6 +28,7 @@ type Pipeline struct {
 	statics    []staticInput
 	out        *exec.Collector
 	eventTimes []*exec.EventTime
+	stateful
 }
 
 type staticInput struct {
@@ -36,7 +37,9 @@ type staticInput struct {
 }
 
 // Compile turns an analyzed plan into a pipeline.
-func Compile(root plan.Node) (*Pipeline, error) {
+func Compile(root plan.Node) (*Pipeline, error) { return compile(root, Options{}) }
+
+func compile(root plan.Node, opts Options) (*Pipeline, error) {
 	if !root.Resolved() {
 		return nil, fmt.Errorf("cannot run an unresolved plan:\n%s", plan.Format(root))
 	}
@@ -45,6 +48,7 @@ func Compile(root plan.Node) (*Pipeline, error) {
 		p:     &Pipeline{streams: make([][]exec.Operator, len(rels)), out: exec.NewCollector()},
 		index: make(map[*plan.Relation]int, len(rels)),
 	}
+	c.p.init(opts)
 	for i, r := range rels {
 		c.index[r] = i
 	}
@@ -125,6 +129,14 @@ func (c *compiler) compile(n plan.Node, next exec.Operator) error {
 		return c.compile(x.Child, op)
 	case *plan.SubqueryAlias:
 		return c.compile(x.Child, next)
+	case *plan.Aggregate:
+		return c.compileAggregate(x, next)
+	case *plan.Sort:
+		return c.compileSort(x, next)
+	case *plan.Join:
+		return c.compileJoin(x, next)
+	case *plan.Deduplicate:
+		return c.compileDedup(x, next)
 	}
 	return fmt.Errorf("no physical operator for %T (%s)", n, n)
 }
@@ -183,14 +195,15 @@ func (p *Pipeline) RunEpoch(ctx context.Context, data [][]arrow.Record, wm time.
 func (p *Pipeline) HasEventTime() bool { return len(p.eventTimes) > 0 }
 
 // NextWatermark is the watermark for the next epoch: the smallest of the
-// event-time operators' proposals, never below current.
+// event-time operators' proposals (the largest with
+// multipleWatermarkPolicy max), never below current.
 func (p *Pipeline) NextWatermark(current time.Time) time.Time {
 	if len(p.eventTimes) == 0 {
 		return current
 	}
 	next := p.eventTimes[0].NextWatermark()
 	for _, e := range p.eventTimes[1:] {
-		if w := e.NextWatermark(); w.Before(next) {
+		if w := e.NextWatermark(); w.Before(next) != p.maxWm && !w.Equal(next) {
 			next = w
 		}
 	}

@@ -62,6 +62,8 @@ type SourceProgress struct {
 	NumInputRows           int64           `json:"numInputRows"`
 	InputRowsPerSecond     float64         `json:"inputRowsPerSecond"`
 	ProcessedRowsPerSecond float64         `json:"processedRowsPerSecond"`
+	// Metrics are the source's own metrics (source.MetricsReporter).
+	Metrics map[string]string `json:"metrics,omitempty"`
 }
 
 // SinkProgress reports the sink in a batch.

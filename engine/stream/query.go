@@ -34,6 +34,11 @@ type Config struct {
 	// IdleEventInterval is the least time between two QueryIdleEvents
 	// (default 10 s, Spark's noDataProgressEventInterval).
 	IdleEventInterval time.Duration
+	// OutputMode is the mode stateful operators emit rows by.
+	OutputMode plan.OutputMode
+	// Conf holds the session settings the runtime reads (see
+	// MultipleWatermarkPolicyConf and the other *Conf keys).
+	Conf map[string]string
 }
 
 // RecentProgressLimit is how many progress reports a query keeps
@@ -103,7 +108,11 @@ func Start(cfg Config) (*Query, error) {
 			return nil, fmt.Errorf("source %s returns %s, but the plan expects %s", cfg.Sources[i], cfg.Sources[i].Schema(), r.Schema())
 		}
 	}
-	p, err := Compile(cfg.Plan)
+	opts := Options{Mode: cfg.OutputMode, Conf: cfg.Conf}
+	if sd, ok := cfg.Log.(interface{ StateDir() string }); ok {
+		opts.StateDir = sd.StateDir()
+	}
+	p, err := CompileWith(cfg.Plan, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ type loop struct {
 	batchID   int64
 	committed []source.Offset
 	watermark time.Time
+	lastWm    time.Time // watermark of the latest batch: late rows of the next are at or before it
 	rerun     *checkpoint.OffsetSeq
 	caps      []source.Offset // availableNow bounds of sources that cannot bound themselves
 	capped    []bool
@@ -99,6 +100,7 @@ func (q *Query) release() error {
 	if s, ok := q.cfg.Sink.(sink.Stopper); ok {
 		keep(s.Stop())
 	}
+	keep(q.pipeline.CloseState())
 	keep(q.cfg.Log.Close())
 	return first
 }
@@ -117,9 +119,16 @@ func (l *loop) run() error {
 	if err := l.resume(); err != nil {
 		return err
 	}
-	if q.cfg.Trigger.Kind == TriggerAvailableNow {
+	switch q.cfg.Trigger.Kind {
+	case TriggerAvailableNow:
 		if err := l.prepareAvailableNow(); err != nil {
 			return err
+		}
+	case TriggerOnce:
+		for _, s := range q.cfg.Sources {
+			if u, ok := s.(source.Unlimited); ok {
+				u.ReadAllAvailable()
+			}
 		}
 	}
 	poll := minPoll
@@ -188,8 +197,11 @@ func (l *loop) resume() error {
 	}
 	l.batchID = r.Batch
 	l.watermark = time.UnixMilli(r.WatermarkMs).UTC()
+	l.lastWm = time.UnixMilli(0).UTC()
 	l.committed = make([]source.Offset, n)
 	if r.Start != nil {
+		l.lastWm = time.UnixMilli(r.Start.BatchWatermarkMs).UTC()
+		l.q.pipeline.restoreConf(r.Start.Conf)
 		if len(r.Start.Offsets) != n {
 			return fmt.Errorf("the checkpoint has offsets for %d sources but the query reads %d: a checkpoint belongs to one query; use a new checkpointLocation for a changed query", len(r.Start.Offsets), n)
 		}
@@ -202,6 +214,7 @@ func (l *loop) resume() error {
 			return fmt.Errorf("the checkpoint has offsets for %d sources but the query reads %d: a checkpoint belongs to one query; use a new checkpointLocation for a changed query", len(r.End.Offsets), n)
 		}
 		l.rerun = r.End
+		l.q.pipeline.restoreConf(r.End.Conf)
 	}
 	return nil
 }
@@ -260,13 +273,14 @@ func (l *loop) trigger() (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if !hasData {
+		if !hasData && !(l.watermark.After(l.lastWm) && q.pipeline.NeedsNoDataBatch(l.watermark)) {
 			l.idle(seq)
 			return false, nil
 		}
 		seqOut = checkpoint.OffsetSeq{
 			BatchWatermarkMs: l.watermark.UnixMilli(),
 			BatchTimestampMs: q.now().UnixMilli(),
+			Conf:             q.pipeline.recordConf(),
 			Offsets:          make([]json.RawMessage, len(ends)),
 		}
 		for i, o := range ends {
@@ -361,6 +375,9 @@ func (l *loop) batch(started time.Time, seq checkpoint.OffsetSeq, ends []source.
 	durations["getBatch"] = time.Since(t0).Milliseconds()
 
 	t0 = time.Now()
+	if err := q.pipeline.BeginBatch(ctx, l.batchID, l.lastWm); err != nil {
+		return err
+	}
 	out, err := q.pipeline.RunEpoch(ctx, data, wm)
 	if err != nil {
 		return err
@@ -390,6 +407,7 @@ func (l *loop) batch(started time.Time, seq checkpoint.OffsetSeq, ends []source.
 	starts := l.committed
 	l.committed = ends
 	l.watermark = next
+	l.lastWm = wm
 	finished := q.now()
 	durations["triggerExecution"] = finished.Sub(started).Milliseconds()
 	l.report(started, finished, seq, starts, ends, rows, total, outRows, wm, durations)
@@ -419,7 +437,7 @@ func (l *loop) report(started, finished time.Time, seq checkpoint.OffsetSeq, sta
 		InputRowsPerSecond:     rate(total, sinceLast),
 		ProcessedRowsPerSecond: rate(total, elapsed),
 		DurationMs:             durations,
-		StateOperators:         []StateOperatorProgress{},
+		StateOperators:         q.pipeline.StateProgress(),
 		Sink:                   SinkProgress{Description: q.cfg.Sink.String(), NumOutputRows: outRows},
 	}
 	if q.pipeline.HasEventTime() {
@@ -437,7 +455,7 @@ func (l *loop) report(started, finished time.Time, seq checkpoint.OffsetSeq, sta
 		return json.RawMessage(o)
 	}
 	for i, s := range q.cfg.Sources {
-		p.Sources = append(p.Sources, SourceProgress{
+		sp := SourceProgress{
 			Description:            s.String(),
 			StartOffset:            raw(starts[i]),
 			EndOffset:              raw(ends[i]),
@@ -445,7 +463,11 @@ func (l *loop) report(started, finished time.Time, seq checkpoint.OffsetSeq, sta
 			NumInputRows:           rows[i],
 			InputRowsPerSecond:     rate(rows[i], sinceLast),
 			ProcessedRowsPerSecond: rate(rows[i], elapsed),
-		})
+		}
+		if m, ok := s.(source.MetricsReporter); ok {
+			sp.Metrics = m.Metrics(ends[i])
+		}
+		p.Sources = append(p.Sources, sp)
 	}
 	q.update(func() {
 		q.recent = append(q.recent, p)

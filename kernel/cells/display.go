@@ -32,6 +32,9 @@ func (e *Executor) result(ctx context.Context, name string, it item) (kernel.MIM
 	if id, ok := x.(*ast.Ident); ok && id.Name == "nil" {
 		return kernel.MIMEBundle{"text/plain": "nil"}, nil
 	}
+	if msg := e.notExpression(x, it.text); msg != "" {
+		return nil, e.errorContent(&compileError{err: fmt.Errorf("%s:%d:%d: %s", name, it.line, it.col, msg)})
+	}
 	at := lineDirective(name, it.line, it.col)
 	plain := func() (kernel.MIMEBundle, *kernel.ErrorContent) {
 		v, err := e.compileRun(ctx, "package main\nfunc _() {"+at+it.text+"\n}\n", true)
@@ -69,6 +72,13 @@ func (e *Executor) result(ctx context.Context, name string, it item) (kernel.MIM
 	if err != nil {
 		var ce *compileError
 		if errors.As(err, &ce) && !ce.syntax {
+			if _, call := x.(*ast.CallExpr); !call {
+				// yaegi runs an expression statement naming an undefined
+				// variable without complaint, so plain would show junk.
+				if u := e.undefinedName(ce.src); u != nil {
+					return nil, e.errorContent(u)
+				}
+			}
 			return plain()
 		}
 		return nil, e.errorContent(err)
@@ -77,8 +87,9 @@ func (e *Executor) result(ctx context.Context, name string, it item) (kernel.MIM
 		ev, err := e.compileRun(ctx, "package main\nfunc _() {\n__gs_e\n}\n", true)
 		if err == nil && ev.IsValid() && ev.CanInterface() {
 			if err, ok := ev.Interface().(error); ok && err != nil {
-				return nil, &kernel.ErrorContent{EName: typeName(err), EValue: err.Error(),
-					Traceback: []string{fmt.Sprintf("%s: %s", typeName(err), err.Error()), fmt.Sprintf("returned by %s at %s:%d:%d", it.text, name, it.line, it.col)}}
+				ename := errorName(err)
+				return nil, &kernel.ErrorContent{EName: ename, EValue: err.Error(),
+					Traceback: []string{fmt.Sprintf("%s: %s", ename, err.Error()), fmt.Sprintf("returned by %s at %s:%d:%d", it.text, name, it.line, it.col)}}
 			}
 		}
 	}
@@ -102,6 +113,12 @@ func (e *Executor) isType(x ast.Expr) bool {
 	switch x := x.(type) {
 	case *ast.ParenExpr:
 		return true // (*T)(v), (func())(f)
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType, *ast.InterfaceType, *ast.StructType:
+		return true // []byte(s), map[string]int(m) ...
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		// G[int](v) converts when G is a generic type; a generic function
+		// returning nothing then fails to declare and shows nothing.
+		return true
 	case *ast.Ident:
 		if d, ok := sess.decls[x.Name]; ok {
 			return d.kind == "type"
@@ -120,6 +137,27 @@ func (e *Executor) isType(x ast.Expr) bool {
 		return ok && v.Kind() == reflect.Pointer && v.IsNil()
 	}
 	return false
+}
+
+// notExpression returns Go's complaint about a trailing expression x (of
+// source text) that names a package or a type, which yaegi would run and
+// show as junk; "" when x is a value.
+func (e *Executor) notExpression(x ast.Expr, text string) string {
+	switch x := x.(type) {
+	case *ast.Ident:
+		if _, ok := e.imported[x.Name]; ok && !e.sess.declared(x.Name) {
+			return "use of package " + x.Name + " without selector"
+		}
+	case *ast.SelectorExpr:
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType, *ast.InterfaceType, *ast.StructType:
+		return text + " (type) is not an expression"
+	default:
+		return ""
+	}
+	if e.isType(x) {
+		return text + " (type) is not an expression"
+	}
+	return ""
 }
 
 var predeclaredTypes = map[string]bool{

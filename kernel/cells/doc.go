@@ -27,7 +27,11 @@
 // String replaces the text/plain rendering. Methods of interpreted types are
 // found by compiling a call in the interpreter, those of compiled types
 // through reflect. A trailing call returning nothing shows nothing; a call
-// returning (T, error) shows T, or the error as the cell's error.
+// returning (T, error) shows T, or the error as the cell's error. A trailing
+// conversion ([]byte(s), T(v)) shows the converted value. A trailing name of
+// a package or a type is a compile error, as in Go; so is a name nothing
+// defines, reported as "cellN:L:C: undefined: name" (yaegi's own messages
+// for undefined names are replaced by that one wherever a compile fails).
 //
 // # Output and input
 //
@@ -35,7 +39,11 @@
 // goroutine wrote, also from goroutines the cell started, after it has
 // finished: go statements are rewritten into a call that registers the new
 // goroutine with its cell (arguments are still evaluated at the go
-// statement). Writes through os.Stdout and os.Stderr themselves go through
+// statement). As in Go, print and println write to stderr, formatted as the
+// runtime formats them (calls are rewritten into the cell runtime's Print
+// and Println unless the session declares its own print or println).
+// Routing a write costs a stack walk only while goroutines started by cells
+// are alive (see router). Writes through os.Stdout and os.Stderr themselves go through
 // a pipe (the variables keep their *os.File type) and reach the running
 // cell, or the last one when none runs. Output of compiled code that writes
 // to the process's own stdout is not captured.
@@ -50,15 +58,21 @@
 //
 // # Panics and exits
 //
-// A panic in a cell becomes its error output: ename is the type of the
-// panic value ("panic" for strings, runtime.Error for runtime errors),
+// A panic in a cell becomes its error output: ename is what the panic value,
+// or an error it wraps, returns from an ExceptionName() string method (the
+// notebook API's exceptions name themselves AnalysisException,
+// StreamingQueryException ...), else the type of the panic value ("panic"
+// for strings, runtime.Error for runtime errors),
 // evalue its message, and the traceback lists the interpreted frames as
 // cellN:line:col with the source line and a caret. A panic in a goroutine
 // the cell started is recovered and published on that cell's outputs as a
 // stderr stream starting with "<ename> in a goroutine started by cellN";
-// the kernel lives on. os.Exit and log.Fatal* (also through log.Default())
-// end the cell with an Exit error instead of ending the process; a
-// *log.Logger made with log.New still exits the process from Fatal.
+// the kernel lives on. os.Exit and log.Fatal* (also through log.Default()
+// and loggers made with log.New) end the cell with an Exit error instead of
+// ending the process; Panic* panics as in Go. Loggers get a writer that
+// turns Fatal's exit into that error, so a logger whose own SetOutput
+// method replaced its writer exits the process from Fatal again (the
+// package-level log.SetOutput keeps the guard).
 //
 // # Interrupts
 //

@@ -37,6 +37,11 @@ func (e *Executor) errorContent(err error) *kernel.ErrorContent {
 	case errors.Is(err, errInterrupted):
 		return &kernel.ErrorContent{EName: "KeyboardInterrupt", EValue: "the cell was interrupted", Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
 	case errors.As(err, &ce):
+		if !ce.syntax && !strings.Contains(ce.err.Error(), "undefined: ") {
+			if u := e.undefinedName(ce.src); u != nil {
+				ce = u
+			}
+		}
 		ename := "CompileError"
 		if ce.syntax {
 			ename = "SyntaxError"
@@ -55,6 +60,10 @@ func (e *Executor) errorContent(err error) *kernel.ErrorContent {
 			msgs[i] = m
 			tb = append(tb, ename+": "+m)
 			tb = append(tb, e.sourceLines(m)...)
+			if h := e.importHint(m); h != "" {
+				tb = append(tb, "hint: "+h)
+				continue
+			}
 			for _, h := range hints {
 				if strings.Contains(m, h.contains) {
 					tb = append(tb, "hint: "+h.hint)
@@ -87,10 +96,7 @@ func (e *Executor) panicError(r any, trace []string) *kernel.ErrorContent {
 	if err, ok := r.(error); ok && errors.As(err, &ex) {
 		return &kernel.ErrorContent{EName: "Exit", EValue: ex.Error(), Traceback: []string{"Exit: " + ex.Error()}}
 	}
-	ename := typeName(r)
-	if _, ok := r.(runtime.Error); ok {
-		ename = "runtime.Error"
-	}
+	ename := errorName(r)
 	evalue := fmt.Sprint(r)
 	if err, ok := r.(error); ok {
 		evalue = err.Error()
@@ -106,6 +112,70 @@ func (e *Executor) panicError(r any, trace []string) *kernel.ErrorContent {
 		tb = append(tb, e.sourceLines(l)...)
 	}
 	return &kernel.ErrorContent{EName: ename, EValue: evalue, Traceback: tb}
+}
+
+// undefinedPkg finds the name in "undefined: name".
+var undefinedPkg = regexp.MustCompile(`undefined: ([\pL\pN_]+)$`)
+
+// importHint says which import an "undefined: name" error lacks when name is
+// a package the kernel provides.
+func (e *Executor) importHint(msg string) string {
+	m := undefinedPkg.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	e.sess.mu.RLock()
+	paths := e.sess.pkgByName[m[1]]
+	e.sess.mu.RUnlock()
+	switch len(paths) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("add import %q", paths[0])
+	}
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = strconv.Quote(p)
+	}
+	return "import one of " + strings.Join(q, ", ")
+}
+
+// exceptionNamer is implemented by errors that name their kind for users,
+// such as the notebook API's exceptions named like Spark's exception
+// classes (AnalysisException, StreamingQueryException ...).
+type exceptionNamer interface{ ExceptionName() string }
+
+// errorName is the ename of a panic value or an error: the ExceptionName of
+// the value or of the first error in its chain that has one, else
+// "runtime.Error" for runtime errors and the value's type otherwise.
+func errorName(v any) string {
+	if n, ok := v.(exceptionNamer); ok {
+		if s := exceptionName(n); s != "" {
+			return s
+		}
+	}
+	if err, ok := v.(error); ok {
+		var n exceptionNamer
+		if errors.As(err, &n) {
+			if s := exceptionName(n); s != "" {
+				return s
+			}
+		}
+	}
+	if _, ok := v.(runtime.Error); ok {
+		return "runtime.Error"
+	}
+	return typeName(v)
+}
+
+// exceptionName calls n.ExceptionName, "" when it panics (a nil pointer).
+func exceptionName(n exceptionNamer) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	return n.ExceptionName()
 }
 
 // sourceLines returns the cell source line a message points at, with a

@@ -89,6 +89,19 @@ for i := 0; i < 4; i++ {
 }
 wg.Wait()
 out`, want: "[0 10 20 30]"}}},
+		{name: "undefined name defined later", steps: []step{
+			{code: "undefinedName", wantErr: "CompileError", errHas: "undefined: undefinedName"},
+			{code: "y := undefinedName + 1", wantErr: "CompileError", errHas: "undefined: undefinedName"},
+			{code: "undefinedName := 4"},
+			{code: "undefinedName", want: "4"},
+		}},
+		{name: "log.New writes to its writer", steps: []step{
+			{code: "import \"bytes\"\nimport \"log\"\nvar buf bytes.Buffer\nl := log.New(&buf, \"p: \", 0)\nl.Print(\"x\")\nbuf.String()", want: `"p: x\n"`},
+		}},
+		{name: "log.Writer returns what SetOutput set", steps: []step{
+			{code: "import \"bytes\"\nimport \"log\"\nvar buf bytes.Buffer\nlog.SetOutput(&buf)\nlog.SetFlags(0)\nlog.Print(\"y\")\nlog.Writer() == &buf", want: "true"},
+			{code: "buf.String()", want: `"y\n"`},
+		}},
 		{name: "go with float32 parameter", steps: []step{{code: `done := make(chan float32)
 func half(f float32) { done <- f / 2 }
 go half(1.5)
@@ -135,6 +148,10 @@ func TestResultRendering(t *testing.T) {
 		{"interpreted bundle", "type B struct{}\nfunc (B) MIMEBundle() map[string]any { return map[string]any{\"text/x-custom\": \"c\"} }\nB{}",
 			kernel.MIMEBundle{"text/plain": "{}", "text/x-custom": "c"}},
 		{"compiled Stringer", "import \"time\"\ntime.Duration(1500) * time.Millisecond", kernel.MIMEBundle{"text/plain": "1.5s"}},
+		{"conversion to a slice type", `[]byte("hi")`, kernel.MIMEBundle{"text/plain": "[104 105]"}},
+		{"conversion to a map type", `map[string]int(nil)`, kernel.MIMEBundle{"text/plain": "nil"}},
+		{"conversion to a func type", `(func())(nil)`, kernel.MIMEBundle{"text/plain": "nil"}},
+		{"conversion to a session type", "type Chip string\nChip(\"go\")", kernel.MIMEBundle{"text/plain": `"go"`}},
 		{"compiled type with Display", "import \"gostream/testpkg\"\ntestpkg.Chart{Title: \"t\"}",
 			kernel.MIMEBundle{"text/plain": "chart t", "text/html": "<h1>t</h1>", "application/vnd.test": "t"}},
 	}
@@ -173,6 +190,21 @@ func TestCompileErrors(t *testing.T) {
 		{"unterminated string", "s := \"abc", "SyntaxError", "cell1:1:6", nil},
 		{"unknown package", "import \"example.com/nope\"", "CompileError", "cell1:1:8", []string{"hint: only the standard library"}},
 		{"positions in later lines", "a := 1\n\n\tb := a.Foo", "CompileError", "cell1:3:", nil},
+		{"bare undefined name", "undefinedName", "CompileError", "cell1:1:1: undefined: undefinedName",
+			[]string{"    undefinedName", "    ^", "hint: define it"}},
+		{"undefined after other statements", "x := 1\nx++\n  undefinedName", "CompileError", "cell1:3:3: undefined: undefinedName", nil},
+		{"undefined in a call", "import \"fmt\"\nfmt.Println(1, undefinedName)", "CompileError", "cell1:2:16: undefined: undefinedName", nil},
+		{"undefined on the right of :=", "y := undefinedName", "CompileError", "cell1:1:6: undefined: undefinedName", nil},
+		{"undefined operand", "-undefinedName", "CompileError", "cell1:1:2: undefined: undefinedName", nil},
+		{"undefined function", "undefinedName()", "CompileError", "cell1:1:1: undefined: undefinedName", nil},
+		{"undefined in a condition", "if undefinedName {\n}", "CompileError", "cell1:1:4: undefined: undefinedName", nil},
+		{"missing import", "strings.ToUpper(\"x\")", "CompileError", "cell1:1:1: undefined: strings", []string{`hint: add import "strings"`}},
+		{"missing import of an ambiguous name", "rand.Int()", "CompileError", "cell1:1:1: undefined: rand", []string{`hint: import one of "crypto/rand", "math/rand"`}},
+		{"package without selector", "import \"fmt\"\nfmt", "CompileError", "cell1:2:1: use of package fmt without selector", nil},
+		{"type as a value", "type P struct{}\nP", "CompileError", "cell1:2:1: P (type) is not an expression", nil},
+		{"predeclared type as a value", "int", "CompileError", "cell1:1:1: int (type) is not an expression", nil},
+		{"type literal as a value", "[]string", "CompileError", "cell1:1:1: []string (type) is not an expression", nil},
+		{"other errors keep their text", "for i := 0; i < 3; i++ {\n\tvar s string = i\n\t_ = s\n}", "CompileError", "cell1:2:17: cannot use type int as type string", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,6 +239,11 @@ func TestPanics(t *testing.T) {
 		{"os.Exit", "import \"os\"\nos.Exit(3)", "Exit", "os.Exit(3) called: the kernel keeps running; restart the kernel to start over", nil},
 		{"log.Fatal", "import \"log\"\nlog.Fatal(\"fatal!\")", "Exit", "os.Exit(1) called", nil},
 		{"log.Default().Fatalf", "import \"log\"\nlog.Default().Fatalf(\"x %d\", 1)", "Exit", "os.Exit(1) called", nil},
+		{"log.New Fatal", "import \"log\"\nimport \"os\"\nl := log.New(os.Stderr, \"app: \", 0)\nl.Fatal(\"down\")", "Exit", "os.Exit(1) called", nil},
+		{"log.New Fatalln to a buffer", "import \"log\"\nimport \"bytes\"\nvar buf bytes.Buffer\nlog.New(&buf, \"\", 0).Fatalln(\"down\")", "Exit", "os.Exit(1) called", nil},
+		{"log.New Fatalf to io.Discard", "import \"log\"\nimport \"io\"\nlog.New(io.Discard, \"\", 0).Fatalf(\"%d\", 1)", "Exit", "os.Exit(1) called", nil},
+		{"Default Fatal after SetOutput", "import \"log\"\nimport \"io\"\nlog.SetOutput(io.Discard)\nlog.Default().Fatal(\"x\")", "Exit", "os.Exit(1) called", nil},
+		{"log.New Panic", "import \"log\"\nimport \"io\"\nlog.New(io.Discard, \"\", 0).Panicf(\"bad %s\", \"input\")", "panic", "bad input", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

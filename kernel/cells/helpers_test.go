@@ -121,3 +121,17 @@ func (s *testSession) ok(code string) string {
 	p, _ := res.Data["text/plain"].(string)
 	return p
 }
+
+// waitGoroutines waits until every goroutine started by cells has returned,
+// so that no interpreted frame unwinds while the interpreter compiles next
+// (see race_test.go).
+func waitGoroutines(t *testing.T, e *Executor) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for e.rt.live.Load() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines started by cells still run", e.rt.live.Load())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -29,11 +30,26 @@ type cell struct {
 // router sends output to the cell that produced it. Goroutines started by
 // cell code register themselves (goroutine id -> cell); any other goroutine
 // writes to the running cell, or to the last one when none runs.
+//
+// Finding the writing goroutine's id costs a stack walk (runtime.Stack
+// formats the whole stack, ~20 µs in interpreted code), so forG avoids it:
+// with no registered goroutine alive every write goes to the running cell;
+// otherwise the bottom of the writer's stack (runtime.Callers, ~3 µs) tells
+// registered goroutines from others, and when every registered goroutine
+// belongs to one cell no id is needed either.
 type router struct {
 	mu      sync.RWMutex
 	current *cell
 	last    *cell
 	byG     map[uint64]*cell
+	byCell  map[*cell]int // live registered goroutines per cell
+	// live is len(byG); only is the cell every live registered goroutine
+	// belongs to, nil when there are none or several cells.
+	live atomic.Int64
+	only atomic.Pointer[cell]
+	// entries caches, per goroutine entry (the return PC of the frame above
+	// runtime.goexit), whether it is a registered cell goroutine.
+	entries sync.Map
 	// traces holds the "cellN:L:C: panic: f(...)" lines that yaegi prints
 	// while a panic unwinds interpreted frames, per goroutine; traces of
 	// unregistered goroutines are kept in mainTrace.
@@ -42,13 +58,13 @@ type router struct {
 }
 
 func newRouter() *router {
-	return &router{byG: map[uint64]*cell{}, traces: map[uint64][]string{}}
+	return &router{byG: map[uint64]*cell{}, byCell: map[*cell]int{}, traces: map[uint64][]string{}}
 }
 
 // goid returns the id of the calling goroutine, parsed from its stack header
 // ("goroutine 123 [running]:").
 func goid() uint64 {
-	var buf [64]byte
+	var buf [32]byte
 	b := buf[:runtime.Stack(buf[:], false)]
 	b = bytes.TrimPrefix(b, []byte("goroutine "))
 	if i := bytes.IndexByte(b, ' '); i > 0 {
@@ -58,9 +74,59 @@ func goid() uint64 {
 	return id
 }
 
+// goroutineKind says what onCellGoroutine found out.
+type goroutineKind int
+
+const (
+	kindUnknown goroutineKind = iota // the stack is too deep to see its bottom
+	kindOther                        // not started by runCellGoroutine
+	kindCell                         // started by runCellGoroutine
+)
+
+// cellGoroutineFunc is the function every registered goroutine runs.
+var cellGoroutineFunc = runtime.FuncForPC(reflect.ValueOf(runCellGoroutine).Pointer()).Name()
+
+// onCellGoroutine reports whether the calling goroutine was started by
+// runCellGoroutine, from the bottom frames of its stack.
+func (r *router) onCellGoroutine() goroutineKind {
+	var pcs [256]uintptr
+	n := runtime.Callers(1, pcs[:])
+	if n == len(pcs) || n < 2 {
+		return kindUnknown
+	}
+	key := pcs[n-2]
+	if k, ok := r.entries.Load(key); ok {
+		return k.(goroutineKind)
+	}
+	kind := kindOther
+	frames := runtime.CallersFrames(pcs[max(0, n-4):n])
+	for {
+		f, more := frames.Next()
+		if f.Function == cellGoroutineFunc {
+			kind = kindCell
+		}
+		if !more {
+			break
+		}
+	}
+	r.entries.Store(key, kind)
+	return kind
+}
+
 // forG returns the cell the calling goroutine writes to, or nil when no cell
 // has run yet.
 func (r *router) forG() *cell {
+	if r.live.Load() == 0 {
+		return r.fallback()
+	}
+	switch r.onCellGoroutine() {
+	case kindOther:
+		return r.fallback()
+	case kindCell:
+		if c := r.only.Load(); c != nil {
+			return c
+		}
+	}
 	id := goid()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -99,9 +165,12 @@ func (r *router) end() {
 func (r *router) enter(c *cell) uint64 {
 	id := goid()
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.drop(id)
 	r.byG[id] = c
+	r.byCell[c]++
 	delete(r.traces, id)
-	r.mu.Unlock()
+	r.recount()
 	return id
 }
 
@@ -109,10 +178,35 @@ func (r *router) enter(c *cell) uint64 {
 func (r *router) exit(id uint64) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.byG, id)
+	r.drop(id)
+	r.recount()
 	t := r.traces[id]
 	delete(r.traces, id)
 	return t
+}
+
+// drop unregisters goroutine id; r.mu is held.
+func (r *router) drop(id uint64) {
+	c, ok := r.byG[id]
+	if !ok {
+		return
+	}
+	delete(r.byG, id)
+	if r.byCell[c]--; r.byCell[c] <= 0 {
+		delete(r.byCell, c)
+	}
+}
+
+// recount publishes live and only after a change; r.mu is held.
+func (r *router) recount() {
+	var only *cell
+	if len(r.byCell) == 1 {
+		for c := range r.byCell {
+			only = c
+		}
+	}
+	r.only.Store(only)
+	r.live.Store(int64(len(r.byG)))
 }
 
 // forgetGoroutines drops every registration: after a hard interrupt no
@@ -120,7 +214,9 @@ func (r *router) exit(id uint64) []string {
 func (r *router) forgetGoroutines() {
 	r.mu.Lock()
 	r.byG = map[uint64]*cell{}
+	r.byCell = map[*cell]int{}
 	r.traces = map[uint64][]string{}
+	r.recount()
 	r.mu.Unlock()
 }
 

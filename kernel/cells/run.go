@@ -23,6 +23,7 @@ import (
 type compileError struct {
 	syntax bool
 	err    error
+	src    string // the code that failed to compile, with its //line directives
 }
 
 func (e *compileError) Error() string { return e.err.Error() }
@@ -283,6 +284,7 @@ func (e *Executor) parse(src string, block bool) (ast.Node, error) {
 	if err != nil {
 		return nil, &compileError{syntax: true, err: err}
 	}
+	rewritePrint(f, e.sess.declared)
 	rewriteGo(f)
 	if block {
 		return f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body, nil
@@ -299,12 +301,12 @@ func (e *Executor) compileOnly(src string, block bool) (prog *interp.Program, er
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = &compileError{err: fmt.Errorf("%v (the interpreter failed on this code; rewriting it more simply usually helps)", r)}
+			err = &compileError{err: fmt.Errorf("%v (the interpreter failed on this code; rewriting it more simply usually helps)", r), src: src}
 		}
 	}()
 	prog, err = e.in.CompileAST(n)
 	if err != nil {
-		return nil, &compileError{err: placeError(err, src)}
+		return nil, &compileError{err: placeError(err, src), src: src}
 	}
 	return prog, nil
 }

@@ -43,11 +43,13 @@ func (e *Executor) symbols() interp.Exports {
 	stdin := e.stdin
 	return interp.Exports{
 		rtPath + "/cellrt": {
-			"Go":     reflect.ValueOf(e.goStart),
-			"GoDots": reflect.ValueOf(e.goStartDots),
-			"Input":  reflect.ValueOf(e.input),
-			"Run":    reflect.ValueOf(e.execJob),
-			"Stdin":  reflect.ValueOf(&stdin).Elem(),
+			"Go":      reflect.ValueOf(e.goStart),
+			"GoDots":  reflect.ValueOf(e.goStartDots),
+			"Input":   reflect.ValueOf(e.input),
+			"Print":   reflect.ValueOf(func(args ...any) { e.builtinPrint(false, args) }),
+			"Println": reflect.ValueOf(func(args ...any) { e.builtinPrint(true, args) }),
+			"Run":     reflect.ValueOf(e.execJob),
+			"Stdin":   reflect.ValueOf(&stdin).Elem(),
 		},
 		"os/os": {
 			"Exit":   reflect.ValueOf(func(code int) { panic(exitPanic{code}) }),
@@ -55,11 +57,14 @@ func (e *Executor) symbols() interp.Exports {
 			"Stderr": reflect.ValueOf(&e.stderrPipe.wr).Elem(),
 		},
 		"log/log": {
-			"Default":   reflect.ValueOf(func() *log.Logger { return logger }),
-			"Fatal":     reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
-			"Fatalf":    reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
-			"Fatalln":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
-			"Flags":     reflect.ValueOf(logger.Flags),
+			"Default": reflect.ValueOf(func() *log.Logger { return logger }),
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+			"Flags":   reflect.ValueOf(logger.Flags),
+			"New": reflect.ValueOf(func(out io.Writer, prefix string, flag int) *log.Logger {
+				return log.New(fatalGuard{out}, prefix, flag)
+			}),
 			"Output":    reflect.ValueOf(logger.Output),
 			"Panic":     reflect.ValueOf(logger.Panic),
 			"Panicf":    reflect.ValueOf(logger.Panicf),
@@ -69,16 +74,26 @@ func (e *Executor) symbols() interp.Exports {
 			"Printf":    reflect.ValueOf(logger.Printf),
 			"Println":   reflect.ValueOf(logger.Println),
 			"SetFlags":  reflect.ValueOf(logger.SetFlags),
-			"SetOutput": reflect.ValueOf(logger.SetOutput),
+			"SetOutput": reflect.ValueOf(func(w io.Writer) { logger.SetOutput(fatalGuard{w}) }),
 			"SetPrefix": reflect.ValueOf(logger.SetPrefix),
-			"Writer":    reflect.ValueOf(logger.Writer),
+			"Writer":    reflect.ValueOf(func() io.Writer { return unguard(logger.Writer()) }),
 		},
 	}
 }
 
 // fatalGuard turns the os.Exit that (*log.Logger).Fatal* would make after
-// writing into a panic that ends the cell, for the logger log.Default returns.
+// writing into a panic that ends the cell. It is the writer of the logger
+// log.Default returns (also after log.SetOutput) and of every logger made
+// with log.New; (*log.Logger).SetOutput on such a logger removes it.
 type fatalGuard struct{ w io.Writer }
+
+// unguard returns the writer a fatalGuard wraps.
+func unguard(w io.Writer) io.Writer {
+	if g, ok := w.(fatalGuard); ok {
+		return g.w
+	}
+	return w
+}
 
 func (g fatalGuard) Write(p []byte) (int, error) {
 	n, err := g.w.Write(p)
@@ -115,21 +130,28 @@ func (e *Executor) startGoroutine(fn any, args []any, dots bool) {
 	if err != nil {
 		panic("go statement: " + err.Error())
 	}
-	go func() {
-		id := e.rt.enter(c)
-		defer func() {
-			r := recover()
-			trace := e.rt.exit(id)
-			if r != nil && c != nil {
-				e.reportGoroutinePanic(c, r, trace)
-			}
-		}()
-		if dots {
-			f.CallSlice(in)
-		} else {
-			f.Call(in)
+	go runCellGoroutine(e, c, f, in, dots)
+}
+
+// runCellGoroutine is the body of every goroutine a cell starts. The router
+// recognises these goroutines by this function at the bottom of their
+// stacks, so it must not be inlined.
+//
+//go:noinline
+func runCellGoroutine(e *Executor, c *cell, f reflect.Value, in []reflect.Value, dots bool) {
+	id := e.rt.enter(c)
+	defer func() {
+		r := recover()
+		trace := e.rt.exit(id)
+		if r != nil && c != nil {
+			e.reportGoroutinePanic(c, r, trace)
 		}
 	}()
+	if dots {
+		f.CallSlice(in)
+	} else {
+		f.Call(in)
+	}
 }
 
 // callArgs converts args to the parameter types of a function of type t, so

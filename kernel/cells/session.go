@@ -76,6 +76,14 @@ func (s *session) snapshot(g map[string]reflect.Value) {
 	s.mu.Unlock()
 }
 
+// declared reports whether a cell declared name.
+func (s *session) declared(name string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.decls[name]
+	return ok
+}
+
 func hidden(name string) bool { return strings.HasPrefix(name, "__gs") || name == "_" }
 
 // recordFile records the declarations of a compiled file.

@@ -1,6 +1,7 @@
 package cells
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/gostream/gostream/kernel"
@@ -20,9 +21,31 @@ func (c Chart) Display() kernel.MIMEBundle {
 	return kernel.MIMEBundle{"application/vnd.test": c.Title}
 }
 
+// Failure is a compiled error type that names itself, as the notebook
+// API's *Exception does.
+type Failure struct{ Class, Msg string }
+
+func (f *Failure) Error() string         { return f.Msg }
+func (f *Failure) ExceptionName() string { return f.Class }
+
+// Fail panics with a *Failure, as notebook API calls raise exceptions.
+func Fail(class, msg string) { panic(&Failure{class, msg}) }
+
+// Check returns n, or a *Failure wrapped with context when n is negative.
+func Check(n int) (int, error) {
+	if n < 0 {
+		return 0, fmt.Errorf("check %d: %w", n, &Failure{"AnalysisException", "negative"})
+	}
+	return n, nil
+}
+
 var testExports = interp.Exports{
 	"gostream/testpkg/testpkg": {
-		"Chart": reflect.ValueOf((*Chart)(nil)),
+		"Chart":      reflect.ValueOf((*Chart)(nil)),
+		"Failure":    reflect.ValueOf((*Failure)(nil)),
+		"Fail":       reflect.ValueOf(Fail),
+		"Check":      reflect.ValueOf(Check),
+		"NewFailure": reflect.ValueOf(func(class, msg string) error { return &Failure{class, msg} }),
 	},
 }
 

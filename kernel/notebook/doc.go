@@ -20,6 +20,18 @@
 //   - A query prints (console sink, Show inside foreachBatch) into the
 //     output area of the cell that started it, and the session tracks every
 //     query it started (Streams(), %streams, %stop).
+//   - Re-running the cell that started a query stops that query first, and
+//     the cell says so; WriteStream()...Replace() takes over the name of an
+//     active query instead of failing as Spark does.
+//
+// What a cell shows: a DataFrame as its value (or Display(df)) shows as a
+// table, HTML with column types and row count, Spark's show() text and
+// application/vnd.dataresource+json. A streaming DataFrame starts a query
+// into a memory table and shows it live, updated in place after every
+// batch; a StreamingQuery (or q.Display()) shows a live progress panel
+// with charts; Streams() and %streams show a live listing of the session's
+// queries. Live displays update at most a few times a second, always end
+// on the final state, and never slow a query down (package display).
 //
 // The kernel side of that state lives in package host; this package only
 // reads it.

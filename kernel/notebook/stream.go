@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/gostream/gostream/engine"
@@ -14,7 +15,9 @@ import (
 type DataStreamWriter struct {
 	w        *engine.DataStreamWriter
 	s        *Session
+	name     string
 	callback bool
+	replace  bool
 	// qout is the started query's output: the cell that ran Start.
 	qout io.Writer
 }
@@ -38,7 +41,17 @@ func (w *DataStreamWriter) Options(opts map[string]string) *DataStreamWriter {
 }
 
 // QueryName names the query; a memory sink's table takes this name.
-func (w *DataStreamWriter) QueryName(name string) *DataStreamWriter { w.w.QueryName(name); return w }
+func (w *DataStreamWriter) QueryName(name string) *DataStreamWriter {
+	w.name = name
+	w.w.QueryName(name)
+	return w
+}
+
+// Replace makes Start stop an active query of the same name first (after
+// its batch under way commits) instead of failing as Spark does with
+// "Cannot start query with name X as a query with that name is already
+// active".
+func (w *DataStreamWriter) Replace() *DataStreamWriter { w.replace = true; return w }
 
 // Trigger sets when batches run: ProcessingTime("2 seconds"), Once(),
 // AvailableNow().
@@ -67,13 +80,34 @@ func (w *DataStreamWriter) ForeachBatch(fn func(df *DataFrame, batchID int64)) *
 
 // Start starts the query in the background and returns its handle; path,
 // when given, is the file sink's output folder.
+//
+// Re-running the cell that started a query stops that query first (a cell
+// is known by its code) and the cell says so, so that no invisible
+// duplicate keeps running. A query's own output (console sink, Show in
+// foreachBatch) goes to the output area of the cell that started it.
 func (w *DataStreamWriter) Start(path ...string) *StreamingQuery {
-	cell := w.s.h.Current()
-	w.qout = host.StreamWriter(cell.Out, "stdout")
-	w.w.Output(w.qout)
+	return w.start(false, path...)
+}
+
+// start starts the query; ownDisplay says a live display of its results
+// stands for it in the cell.
+func (w *DataStreamWriter) start(ownDisplay bool, path ...string) *StreamingQuery {
+	h := w.s.h
+	cell := h.Current()
+	h.ReplaceRerun(cell)
+	if w.replace {
+		raise(h.StopActiveNamed(cell, w.name))
+	}
+	out := h.NewQueryOutput(cell)
+	w.qout = out
+	w.w.Output(out)
 	q, err := w.w.Start(path...)
+	if err != nil && strings.Contains(err.Error(), "as a query with that name is already active") {
+		err = fmt.Errorf("%w; stop it first (q.Stop() or %%stop %s) or let this one replace it: WriteStream()...Replace().Start()", err, w.name)
+	}
 	raise(err)
-	w.s.h.Track(&host.Query{Q: q, Cell: cell.ID, Callback: w.callback, Started: time.Now(), Out: cell.Out})
+	h.Track(&host.Query{Q: q, Cell: cell.ID, Key: cell.Key, Callback: w.callback, Started: time.Now(),
+		Out: cell.Out, Output: out, OwnDisplay: ownDisplay})
 	return &StreamingQuery{q: q, s: w.s}
 }
 
@@ -110,8 +144,9 @@ func (q *StreamingQuery) RecentProgress() []*StreamingQueryProgress { return q.q
 // Exception is the error that ended the query, nil when it did not fail.
 func (q *StreamingQuery) Exception() error { return q.q.Exception() }
 
-// Stop stops the query after the batch under way commits.
-func (q *StreamingQuery) Stop() { raise(q.q.Stop()) }
+// Stop stops the query after the batch under way commits; its displays
+// show the final state before Stop returns.
+func (q *StreamingQuery) Stop() { raise(q.s.h.StopQuery(q.q)) }
 
 // Explain prints the query's plan.
 func (q *StreamingQuery) Explain(extended ...bool) {
@@ -121,24 +156,29 @@ func (q *StreamingQuery) Explain(extended ...bool) {
 // AwaitTermination waits until the query ends, raising its error if it
 // failed. With a timeout in seconds it returns whether the query ended in
 // time. Interrupting the cell ends the wait and leaves the query running.
+// The query's live displays show the state it waited for.
 func (q *StreamingQuery) AwaitTermination(timeoutSeconds ...float64) bool {
 	ctx := q.s.ctx()
 	if len(timeoutSeconds) > 0 {
 		done, err := q.q.AwaitTerminationTimeout(ctx, seconds(timeoutSeconds[0]))
+		q.s.h.SyncQuery(q.q)
 		q.s.checkWait(ctx, q.q)
 		raise(err)
 		return done
 	}
 	err := q.q.AwaitTermination(ctx)
+	q.s.h.SyncQuery(q.q)
 	q.s.checkWait(ctx, q.q)
 	raise(err)
 	return true
 }
 
-// ProcessAllAvailable waits until all data available now is processed.
+// ProcessAllAvailable waits until all data available now is processed;
+// the query's live displays then show it.
 func (q *StreamingQuery) ProcessAllAvailable() {
 	ctx := q.s.ctx()
 	err := q.q.ProcessAllAvailable(ctx)
+	q.s.h.SyncQuery(q.q)
 	q.s.checkWait(ctx, q.q)
 	raise(err)
 }
@@ -216,6 +256,18 @@ func (m *StreamingQueryManager) ResetTerminated() { m.engine().ResetTerminated()
 // StopAll stops every active query of the session.
 func (m *StreamingQueryManager) StopAll() {
 	for _, q := range m.engine().Active() {
-		raise(q.Stop())
+		raise(m.s.h.StopQuery(q))
 	}
+}
+
+// ByName returns the latest query of the session with this name, active or
+// not, or nil: the handle of a query started by Display, say.
+func (m *StreamingQueryManager) ByName(name string) *StreamingQuery {
+	qs := m.s.h.Queries()
+	for i := len(qs) - 1; i >= 0; i-- {
+		if qs[i].Q.Name() == name {
+			return &StreamingQuery{q: qs[i].Q, s: m.s}
+		}
+	}
+	return nil
 }

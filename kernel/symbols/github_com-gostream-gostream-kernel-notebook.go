@@ -11,16 +11,23 @@ func init() {
 	Symbols["github.com/gostream/gostream/kernel/notebook/notebook"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AvailableNow":   reflect.ValueOf(notebook.AvailableNow),
+		"Display":        reflect.ValueOf(notebook.Display),
 		"Once":           reflect.ValueOf(notebook.Once),
 		"ProcessingTime": reflect.ValueOf(notebook.ProcessingTime),
 		"Spark":          reflect.ValueOf(notebook.Spark),
+		"StartKafka":     reflect.ValueOf(notebook.StartKafka),
+		"Streams":        reflect.ValueOf(notebook.Streams),
 
 		// type definitions
 		"DataFrame":              reflect.ValueOf((*notebook.DataFrame)(nil)),
 		"DataFrameReader":        reflect.ValueOf((*notebook.DataFrameReader)(nil)),
+		"DataFrameWriter":        reflect.ValueOf((*notebook.DataFrameWriter)(nil)),
 		"DataStreamReader":       reflect.ValueOf((*notebook.DataStreamReader)(nil)),
 		"DataStreamWriter":       reflect.ValueOf((*notebook.DataStreamWriter)(nil)),
+		"DisplayOptions":         reflect.ValueOf((*notebook.DisplayOptions)(nil)),
 		"Exception":              reflect.ValueOf((*notebook.Exception)(nil)),
+		"GroupedData":            reflect.ValueOf((*notebook.GroupedData)(nil)),
+		"LocalKafka":             reflect.ValueOf((*notebook.LocalKafka)(nil)),
 		"MemoryStream":           reflect.ValueOf((*notebook.MemoryStream)(nil)),
 		"Row":                    reflect.ValueOf((*notebook.Row)(nil)),
 		"RuntimeConfig":          reflect.ValueOf((*notebook.RuntimeConfig)(nil)),
