@@ -2,6 +2,7 @@ package nexmark
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -51,12 +52,12 @@ func SchemaOf(k EventKind) *arrow.Schema {
 // ParseKind parses a table name: person, auction or bid (any case, plural
 // allowed).
 func ParseKind(s string) (EventKind, error) {
-	switch s {
-	case "person", "persons", "people", "Person", "PERSON":
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "person", "persons", "people":
 		return PersonEvent, nil
-	case "auction", "auctions", "Auction", "AUCTION":
+	case "auction", "auctions":
 		return AuctionEvent, nil
-	case "bid", "bids", "Bid", "BID":
+	case "bid", "bids":
 		return BidEvent, nil
 	}
 	return 0, fmt.Errorf("nexmark: unknown table %q: use person, auction or bid", s)

@@ -91,8 +91,9 @@ func (c Config) Validate() error {
 	switch {
 	case !(c.EventsPerSecond > 0) || c.EventsPerSecond > 1e12:
 		return fmt.Errorf("nexmark: eventsPerSecond must be in (0, 1e12], got %v", c.EventsPerSecond)
-	case c.HotAuctionRatio < 1 || c.HotSellersRatio < 1 || c.HotBiddersRatio < 1:
-		return fmt.Errorf("nexmark: hot ratios must be at least 1 (1 disables hot keys), got auctions %d, sellers %d, bidders %d",
+	case c.HotAuctionRatio < 1 || c.HotSellersRatio < 1 || c.HotBiddersRatio < 1 ||
+		c.HotAuctionRatio > 1<<30 || c.HotSellersRatio > 1<<30 || c.HotBiddersRatio > 1<<30:
+		return fmt.Errorf("nexmark: hot ratios must be between 1 (no hot keys) and 2^30, got auctions %d, sellers %d, bidders %d",
 			c.HotAuctionRatio, c.HotSellersRatio, c.HotBiddersRatio)
 	case c.NumInFlightAuctions < 1:
 		return fmt.Errorf("nexmark: numInFlightAuctions must be at least 1, got %d", c.NumInFlightAuctions)

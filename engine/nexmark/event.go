@@ -35,7 +35,7 @@ type Bid struct {
 // Event is one event of the sequence: exactly one of Person, Auction and
 // Bid is set, as Kind says.
 type Event struct {
-	Number  int64
+	Number  int64 // the event's position in the sequence, from 0
 	Kind    EventKind
 	Person  *Person
 	Auction *Auction

@@ -278,3 +278,25 @@ func TestRecordColumns(t *testing.T) {
 		t.Errorf("events 1..49 hold %d persons, want none (nil record)", rec.NumRows())
 	}
 }
+
+// TestPow10 checks the price curve against math.Pow: a relative error far
+// below a cent's worth, and the same prices on 500,000 draws.
+func TestPow10(t *testing.T) {
+	r := newJRand(99)
+	worst, differ := 0.0, 0
+	for i := 0; i < 500_000; i++ {
+		u := r.nextDouble()
+		if i < 2 {
+			u = float64(i) * (1 - 1.0/(1<<53)) // both ends
+		}
+		want := math.Pow(10, u*6)
+		got := pow10x6(u)
+		worst = max(worst, math.Abs(got-want)/want)
+		if math.Floor(got*100+0.5) != math.Floor(want*100+0.5) {
+			differ++
+		}
+	}
+	if worst > 1e-14 || differ > 0 {
+		t.Errorf("largest relative error %g (want < 1e-14), %d prices differ from math.Pow's (want 0)", worst, differ)
+	}
+}

@@ -59,6 +59,7 @@ var sourceOptions = []string{
 //	maxEvents            stop after that many events (default: endless)
 //	maxEventsPerTrigger  events per batch at most
 //	seed                 varies the events (default 0, the reference events)
+//	chunkEvents          events per generated record (default 65536)
 //	baseTime             event time of the first event: milliseconds since the
 //	                     epoch or "2015-07-15T00:00:00Z" (default: the first start)
 //	hotAuctionRatio, hotSellersRatio, hotBiddersRatio, numInFlightAuctions,
@@ -77,7 +78,7 @@ func ParseSourceOptions(opts source.Options) (SourceConfig, error) {
 	}
 	var err error
 	if v, ok := opts.Get("table"); ok {
-		if sc.Table, err = ParseKind(strings.ToLower(strings.TrimSpace(v))); err != nil {
+		if sc.Table, err = ParseKind(v); err != nil {
 			return sc, err
 		}
 	}

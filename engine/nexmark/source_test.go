@@ -40,7 +40,7 @@ func TestParseSourceOptions(t *testing.T) {
 		{"bad rate", map[string]string{"eventsPerSecond": "-1"}, nil, "Invalid value '-1' for option 'eventsPerSecond'"},
 		{"bad integer", map[string]string{"maxEvents": "ten"}, nil, "Invalid value 'ten' for option 'maxEvents', must be an integer"},
 		{"negative", map[string]string{"maxEventsPerTrigger": "-5"}, nil, "must not be negative"},
-		{"zero ratio", map[string]string{"hotAuctionRatio": "0"}, nil, "hot ratios must be at least 1"},
+		{"zero ratio", map[string]string{"hotAuctionRatio": "0"}, nil, "hot ratios must be between 1"},
 		{"bad time", map[string]string{"baseTime": "yesterday"}, nil, "Invalid value 'yesterday' for option 'baseTime'"},
 		{"unknown option", map[string]string{"rowsPerSecond": "5"}, nil, `unknown option "rowspersecond"`},
 	}

@@ -14,7 +14,7 @@ type Stage func(batch *engine.DataFrame) *engine.DataFrame
 // open, keeps the highest bid of each auction and emits it once the
 // watermark passes the auction's expiry (Append mode): the closing price.
 // The second stage sums closing prices and counts auctions per category
-// in each batch; Averages folds those into the running averages.
+// in each batch; the caller adds those up into the running averages.
 // delay is the watermark delay of both inputs ("1 second").
 func Q4(auctions, bids *engine.DataFrame, delay string) (*engine.DataFrame, Stage) {
 	a := auctions.WithWatermark("expires", delay).
