@@ -48,6 +48,7 @@ func newExecutor(h *host.Host) (kernel.Executor, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.SetAttach(ex.Attach)
 	return sessionExecutor{Executor: ex, host: h}, nil
 }
 
@@ -59,10 +60,11 @@ type sessionExecutor struct {
 	host *host.Host
 }
 
-// Execute tells the host which code runs, so that re-running the cell
-// that started a query replaces that query.
+// Execute tells the host which notebook cell (its id, when the front end
+// sends one) and which code runs, so that re-running the cell that started
+// a query replaces that query.
 func (e sessionExecutor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Outputs) kernel.ExecuteResult {
-	e.host.NextCode(req.Code)
+	e.host.NextCell(req.CellID, req.Code)
 	return e.Executor.Execute(ctx, req, out)
 }
 

@@ -139,6 +139,17 @@ func (r *DataStreamReader) load(path []string) (*DataFrame, error) {
 			schema = source.TextSchema
 		}
 		if schema == nil {
+			infer, err := r.s.confBool(StreamingSchemaInferenceConf, false)
+			if err != nil {
+				return nil, err
+			}
+			if infer {
+				if schema, err = r.s.inferFileSchema(f, paths, opts); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if schema == nil {
 			return nil, fmt.Errorf("Schema must be specified when creating a streaming source DataFrame. If some files already exist in the directory, then depending on the file format you may be able to create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.")
 		}
 		// Check format options now: a bad one fails load, not the query.
@@ -234,12 +245,15 @@ func (r *DataFrameReader) load(path []string) (*DataFrame, error) {
 	if f == "text" {
 		schema = source.TextSchema
 	}
-	if schema == nil {
-		return nil, fmt.Errorf("Unable to infer schema for %s. It must be specified manually: schema(\"a STRING, b INT\").", strings.ToUpper(f))
-	}
 	paths := r.paths(path)
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("'path' is not specified: pass it to Load or option(\"path\", ...)")
+	}
+	if schema == nil {
+		var err error
+		if schema, err = r.s.inferFileSchema(f, paths, r.options()); err != nil {
+			return nil, err
+		}
 	}
 	read, err := source.NewReader(f, schema, r.options(), r.s.mem)
 	if err != nil {

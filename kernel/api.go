@@ -43,6 +43,10 @@ type ExecuteRequest struct {
 	UserExpressions map[string]string
 	// ExecutionCount is the number this execution is shown with (In [N]).
 	ExecutionCount int
+	// CellID is the id of the notebook cell that runs, from the request's
+	// metadata ("cellId", sent by JupyterLab and Notebook 7); "" when the
+	// front end does not send one.
+	CellID string
 }
 
 // ErrorContent is the content of an error output and of an error reply.

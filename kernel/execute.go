@@ -61,6 +61,7 @@ func (k *Kernel) execute(ch *wire.Channel, req wire.Message) {
 		StopOnError:     orTrue(c.StopOnError),
 		UserExpressions: c.UserExpressions,
 		ExecutionCount:  n,
+		CellID:          cellID(req.Metadata),
 	}, out)
 	k.mu.Lock()
 	k.cancelExec = nil
@@ -104,6 +105,13 @@ func (k *Kernel) execute(ch *wire.Channel, req wire.Message) {
 	reply["status"], reply["user_expressions"], reply["payload"] = "ok", ue, payload
 	metadata["status"] = "ok"
 	k.reply(ch, req, "execute_reply", reply, metadata)
+}
+
+// cellID returns the notebook cell id that JupyterLab puts in an
+// execute_request's metadata, "" when there is none.
+func cellID(metadata map[string]any) string {
+	id, _ := metadata["cellId"].(string)
+	return id
 }
 
 // abortExecute answers an execute_request that was queued behind a failed

@@ -286,6 +286,41 @@ def test_engine_errors_surface_in_the_cell_with_position(kc, code, ename, words)
     assert any("cell1:1:" in line for line in err["traceback"]), err["traceback"]
 
 
+def test_an_error_deep_in_a_cell_points_at_the_call_on_its_line(kc):
+    # A function from an earlier cell raises from an engine call; the cell
+    # calling it does so on line 4 of 5, inside an argument list.
+    helper = """import "fmt"
+func rows(path string) int64 {
+	fmt.Println("reading", path)
+	return spark.Read().Parquet(path).Count()
+}"""
+    ok(kc, helper)
+    cell = """n := 1
+fmt.Println(n)
+m := n + 1
+fmt.Println(m, rows("/nonexistent/dir"))
+fmt.Println("not reached")"""
+    ex = execute(kc, cell)
+    assert ex.content["status"] == "error"
+    err = ex.error()
+    assert "PATH_NOT_FOUND" in err["evalue"]
+    tb = err["traceback"]
+    frames = [line.strip() for line in tb if line.startswith("  cell")]
+    helper_line = helper.split("\n")[3]
+    cell_line = cell.split("\n")[3]
+    assert frames == [
+        f"cell1:4:{helper_line.index('Parquet(') + 1} in main.rows",
+        f"cell2:4:{cell_line.index('rows(') + 1} in main",
+    ], tb
+    # Each frame shows its source line with carets under the call.
+    at = tb.index("  " + frames[1])
+    assert tb[at + 1] == "    " + cell_line
+    carets = tb[at + 2][4:]
+    assert carets.index("^") == cell_line.index("rows(")
+    assert carets.strip() == "^" * len('rows("/nonexistent/dir")')
+    assert "not reached" not in ex.stream()
+
+
 def test_interrupting_await_termination_leaves_the_query_running(kc, km):
     ok(kc, """
 rate := spark.ReadStream().Format("rate").Option("rowsPerSecond", 10).Load()
@@ -302,3 +337,39 @@ q := rate.WriteStream().Format("memory").QueryName("forever").Start()
     ex = ok(kc, "q.IsActive()")
     assert kernelio.plain(ex.result()) == "true"
     ok(kc, "q.Stop()")
+
+
+def test_parquet_written_in_one_cell_reads_back_without_a_schema(kc, tmp_path):
+    # spark.Read().Parquet(path) takes the schema from the files' footers,
+    # as Spark does; like Spark it makes every column nullable.
+    out = tmp_path / "people"
+    people = [("ann", 34, 1.5), ("bob", 27, None), ("cy", 41, 3.25)]
+    rows = ", ".join("{%s, %d, %s}" % (json.dumps(n), a, "nil" if s is None else repr(s))
+                     for n, a, s in people)
+    ok(kc, 'import "fmt"')
+    ex = ok(kc, f"""
+people := spark.CreateDataFrame([][]any{{{rows}}}, "name STRING, age INT, score DOUBLE").
+	SelectExpr("name", "age", "score", "named_struct('first', upper(name), 'tags', array(name, 'x')) AS info")
+people.Write().Parquet({go_str(out)})
+people.PrintSchema()
+""")
+    written = ex.stream()
+    assert any(f.suffix == ".parquet" for f in out.iterdir())
+
+    ex = ok(kc, f"""
+back := spark.Read().Parquet({go_str(out)})
+fmt.Println(back.Count())
+back.PrintSchema()
+for _, r := range back.OrderBy("name").Collect() {{
+	fmt.Println(r.Get("name"), r.Get("age"), r.Get("score"))
+}}
+""")
+    lines = ex.stream().split("\n")
+    assert lines[0] == str(len(people))
+    schema_lines = written.count("\n")
+    read_schema = "\n".join(lines[1:1 + schema_lines]) + "\n"
+    assert read_schema == written.replace("nullable = false", "nullable = true") \
+        .replace("containsNull = false", "containsNull = true")
+    assert "|-- info: struct (nullable = true)" in read_schema
+    got = lines[1 + schema_lines:-1]
+    assert got == [f"{n} {a} {'<nil>' if s is None else s}" for n, a, s in sorted(people)]

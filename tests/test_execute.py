@@ -165,6 +165,21 @@ def test_goroutine_output_goes_to_the_cell_that_started_it(kc):
     assert len(second) == 1 and second[0]["parent_header"]["msg_id"] == second_id
 
 
+def test_multi_value_declarations_in_top_level_blocks(kc):
+    ok(kc, 'import "fmt"\nimport "strconv"\ntotal := 0\nm := map[string]int{"a": 1}')
+    ex = ok(kc, 'for _, s := range []string{"10", "x", "32"} {\n'
+                '\tn, err := strconv.Atoi(s)\n'
+                '\tif err != nil {\n\t\tfmt.Println("skip", s)\n\t\tcontinue\n\t}\n'
+                '\ttotal += n\n'
+                '}\n'
+                'if v, ok := m["a"]; ok {\n\ttotal += v\n}\n'
+                'switch {\ncase total > 0:\n\tq, err := strconv.Atoi("100")\n\tfmt.Println("switch", q+total, err)\n}\n'
+                'total')
+    assert ex.stream() == "skip x\nswitch 143 <nil>\n", ex.iopub
+    assert plain(ex.result()) == "43"
+    assert plain(ok(kc, "total").result()) == "43"
+
+
 def test_ten_thousand_lines_all_arrive(kc):
     ex = ok(kc, 'import "fmt"\nfor i := 0; i < 10000; i++ { fmt.Println(i) }', timeout=60)
     lines = ex.stream().splitlines()

@@ -113,8 +113,9 @@ def check_task_2(workdir, nb):
     for g, w in zip(got, want):
         assert (g["Clicks"], g["Impressions"], g["Quantity"]) == (w["Clicks"], w["Impressions"], w["Quantity"])
         assert g["Total_Price"] == pytest.approx(w["Total_Price"], abs=1e-6)
-    # foreachBatch printed each window once, in the batch that closed it
-    printed = [r for rows in tutorial.batches(tutorial.stdout(nb, "batches")).values() for r in rows]
+    # foreachBatch printed each window once, in the batch that closed it,
+    # into the cell that started the query
+    printed = [r for rows in tutorial.batches(tutorial.query_output(nb, "task-2-07")).values() for r in rows]
     assert [r["window_start"] for r in printed] == \
         [w["window_start"].strftime("%Y-%m-%d %H:%M:%S") for w in want]
     parquet = workdir / "data" / "parquet_files"

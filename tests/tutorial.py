@@ -64,6 +64,21 @@ def stdout(nb, tag):
                    if o.output_type == "stream" and o.name == "stdout")
 
 
+def query_output(nb, cell_id):
+    """What the queries started by the cell with this id printed (console
+    sink, foreachBatch): stdout while the cell ran, then the text of the
+    live display the cell got when it ended."""
+    found = [c for c in nb.cells if c.get("id") == cell_id]
+    assert len(found) == 1, f"want one cell with id {cell_id!r}, found {len(found)}"
+    text = ""
+    for o in found[0].outputs:
+        if o.output_type == "stream" and o.name == "stdout":
+            text += o.text
+        elif o.output_type == "display_data":
+            text += o.data.get("text/plain", "")
+    return text
+
+
 def json_lines(text):
     """The JSON objects printed one per line in text."""
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]

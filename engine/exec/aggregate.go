@@ -142,35 +142,23 @@ func NewAggregate(cfg AggregateConfig, next Operator) (*Aggregate, error) {
 
 // Process folds one batch of rows into the epoch's groups.
 func (a *Aggregate) Process(ctx context.Context, rec arrow.Record) error {
-	var owned []arrow.Array
-	defer func() {
-		for _, x := range owned {
-			x.Release()
-		}
-	}()
-	eval := func(b expr.Bound) (arrow.Array, error) {
-		x, err := b.Eval(ctx, rec)
-		if err != nil {
-			return nil, fmt.Errorf("evaluating %s: %w", b.Name(), err)
-		}
-		owned = append(owned, x)
-		return x, nil
-	}
+	ev := &batchEval{ctx: ctx, rec: rec}
+	defer ev.release()
 	n := int(rec.NumRows())
 	var idx []int32
 	if a.win != nil {
-		return a.processWindowed(rec, eval)
+		return a.processWindowed(ev)
 	}
 	for i, k := range a.cfg.Keys {
 		if k.Window == nil {
-			x, err := eval(k.Expr)
+			x, err := ev.eval(k.Expr)
 			if err != nil {
 				return err
 			}
 			a.in[i] = keyInput{arr: x}
 			continue
 		}
-		ts, err := eval(k.Time)
+		ts, err := ev.eval(k.Time)
 		if err != nil {
 			return err
 		}
@@ -184,15 +172,9 @@ func (a *Aggregate) Process(ctx context.Context, rec arrow.Record) error {
 			n = len(a.starts)
 		}
 	}
-	args := make([][]arrow.Array, len(a.cfg.Funcs))
-	for f, fn := range a.cfg.Funcs {
-		for _, b := range fn.Args {
-			x, err := eval(b)
-			if err != nil {
-				return err
-			}
-			args[f] = append(args[f], x)
-		}
+	args, err := ev.funcArgs(a.cfg.Funcs)
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		return nil
@@ -209,7 +191,7 @@ func (a *Aggregate) Process(ctx context.Context, rec arrow.Record) error {
 }
 
 // processWindowed is Process for aggregations keyed on a time window.
-func (a *Aggregate) processWindowed(rec arrow.Record, eval func(expr.Bound) (arrow.Array, error)) error {
+func (a *Aggregate) processWindowed(ev *batchEval) error {
 	var others []arrow.Array
 	var ts arrow.Array
 	for _, k := range a.cfg.Keys {
@@ -217,7 +199,7 @@ func (a *Aggregate) processWindowed(rec arrow.Record, eval func(expr.Bound) (arr
 		if k.Window != nil {
 			e = k.Time
 		}
-		x, err := eval(e)
+		x, err := ev.eval(e)
 		if err != nil {
 			return err
 		}
@@ -230,15 +212,9 @@ func (a *Aggregate) processWindowed(rec arrow.Record, eval func(expr.Bound) (arr
 		}
 		ts = x
 	}
-	args := make([][]arrow.Array, len(a.cfg.Funcs))
-	for f, fn := range a.cfg.Funcs {
-		for _, b := range fn.Args {
-			x, err := eval(b)
-			if err != nil {
-				return err
-			}
-			args[f] = append(args[f], x)
-		}
+	args, err := ev.funcArgs(a.cfg.Funcs)
+	if err != nil {
+		return err
 	}
 	before := a.table.len()
 	gids, idx := a.win.group(a.table, others, ts)
@@ -354,4 +330,43 @@ func (a *Aggregate) emit(ctx context.Context, cols []arrow.Array, rows int) erro
 	rec := array.NewRecord(a.cfg.Schema, cols, int64(rows))
 	defer rec.Release()
 	return a.next.Process(ctx, rec)
+}
+
+// batchEval evaluates bound expressions over one record and keeps the
+// arrays they return until release.
+type batchEval struct {
+	ctx   context.Context
+	rec   arrow.Record
+	owned []arrow.Array
+}
+
+func (e *batchEval) eval(b expr.Bound) (arrow.Array, error) {
+	x, err := b.Eval(e.ctx, e.rec)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating %s: %w", b.Name(), err)
+	}
+	e.owned = append(e.owned, x)
+	return x, nil
+}
+
+// funcArgs evaluates the arguments of each aggregate function.
+func (e *batchEval) funcArgs(funcs []AggFunc) ([][]arrow.Array, error) {
+	args := make([][]arrow.Array, len(funcs))
+	for f, fn := range funcs {
+		for _, b := range fn.Args {
+			x, err := e.eval(b)
+			if err != nil {
+				return nil, err
+			}
+			args[f] = append(args[f], x)
+		}
+	}
+	return args, nil
+}
+
+func (e *batchEval) release() {
+	for _, x := range e.owned {
+		x.Release()
+	}
+	e.owned = nil
 }

@@ -112,47 +112,29 @@ func NewSessionAggregate(cfg AggregateConfig, key int, next Operator) (*SessionA
 
 // Process sweeps one record into partial sessions per key.
 func (s *SessionAggregate) Process(ctx context.Context, rec arrow.Record) error {
-	var owned []arrow.Array
-	defer func() {
-		for _, x := range owned {
-			x.Release()
-		}
-	}()
-	eval := func(b expr.Bound) (arrow.Array, error) {
-		x, err := b.Eval(ctx, rec)
-		if err != nil {
-			return nil, fmt.Errorf("evaluating %s: %w", b.Name(), err)
-		}
-		owned = append(owned, x)
-		return x, nil
-	}
+	ev := &batchEval{ctx: ctx, rec: rec}
+	defer ev.release()
 	n := int(rec.NumRows())
 	if n == 0 {
 		return nil
 	}
 	for j, i := range s.others {
-		x, err := eval(s.cfg.Keys[i].Expr)
+		x, err := ev.eval(s.cfg.Keys[i].Expr)
 		if err != nil {
 			return err
 		}
 		s.in[j] = keyInput{arr: x}
 	}
-	ts, err := eval(s.cfg.Keys[s.key].Time)
+	ts, err := ev.eval(s.cfg.Keys[s.key].Time)
 	if err != nil {
 		return err
 	}
 	if !timestampArray(ts) {
 		return fmt.Errorf("session window time column is %s, want a timestamp", ts.DataType())
 	}
-	args := make([][]arrow.Array, len(s.cfg.Funcs))
-	for f, fn := range s.cfg.Funcs {
-		for _, b := range fn.Args {
-			x, err := eval(b)
-			if err != nil {
-				return err
-			}
-			args[f] = append(args[f], x)
-		}
+	args, err := ev.funcArgs(s.cfg.Funcs)
+	if err != nil {
+		return err
 	}
 	buf, offs := s.enc.encode(s.in, nil, n)
 	s.gids = grow32(s.gids, n)

@@ -157,6 +157,7 @@ func hashFixed(b []byte, seed uint64) uint64 {
 	return finalMix(h)
 }
 
+// finalMix spreads the bits of a mixed hash (murmur3's fmix64).
 func finalMix(h uint64) uint64 {
 	h ^= h >> 33
 	h *= 0xff51afd7ed558ccd

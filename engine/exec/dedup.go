@@ -201,7 +201,7 @@ func eventTimeOf(t arrow.DataType) func(a arrow.Array) (*array.Timestamp, bool) 
 // as microseconds; valid[i] is false for nulls.
 func eventTimes(a arrow.Array) (vals []int64, valid func(int) bool) {
 	ts, isStruct := eventTimeOf(a.DataType())(a)
-	vals = fixedValues[int64](ts)
+	vals = values[int64](ts)
 	outer := validOf(a)
 	inner := validOf(ts)
 	return vals, func(i int) bool { return !(isStruct && outer.isNull(i)) && !inner.isNull(i) }

@@ -440,13 +440,9 @@ func emitSelected(ctx context.Context, next Operator, mem memory.Allocator, rec 
 // inputs are the operators Left() and Right(); the joined rows go to next
 // when both inputs have finished the epoch.
 type HashJoin struct {
-	j      hashJoiner
-	next   Operator
-	inputs [2][]arrow.Record
-	marks  int
-	wm     time.Time
-	done   int
-	err    error
+	twoInputs
+	j    hashJoiner
+	next Operator
 }
 
 // NewHashJoin returns a batch join of cfg feeding next.
@@ -469,41 +465,28 @@ type joinPort struct {
 }
 
 func (p joinPort) Process(_ context.Context, rec arrow.Record) error {
-	rec.Retain()
-	p.j.inputs[p.side] = append(p.j.inputs[p.side], rec)
+	p.j.add(p.side, rec)
 	return nil
 }
 
 func (p joinPort) Watermark(ctx context.Context, wm time.Time) error {
-	j := p.j
-	if j.marks == 0 || wm.Before(j.wm) {
-		j.wm = wm
-	}
-	if j.marks++; j.marks == 2 {
-		j.marks = 0
-		return j.next.Watermark(ctx, j.wm)
+	if wm, ok := p.j.watermark(wm); ok {
+		return p.j.next.Watermark(ctx, wm)
 	}
 	return nil
 }
 
 func (p joinPort) Finish(ctx context.Context, err error) error {
 	j := p.j
-	if err != nil && j.err == nil {
-		j.err = err
-	}
-	if j.done++; j.done < 2 {
+	last, err := j.finish(err)
+	if !last {
 		return nil
 	}
-	err = j.err
 	if err == nil {
 		err = j.run(ctx)
 	}
-	for i := range j.inputs {
-		Release(j.inputs[i])
-		j.inputs[i] = nil
-	}
+	j.reset()
 	j.j.release()
-	j.done, j.err, j.marks = 0, nil, 0
 	return j.next.Finish(ctx, err)
 }
 

@@ -7,7 +7,6 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
-	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -44,16 +43,6 @@ func mixHash(h, v uint64) uint64 {
 	return h * 0x9E3779B97F4A7C15
 }
 
-// finalHash spreads the bits of a mixed hash (murmur3's fmix64).
-func finalHash(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
-}
-
 type validBits struct {
 	bits []byte
 	off  int
@@ -68,19 +57,6 @@ func validOf(a arrow.Array) validBits {
 
 func (v validBits) isNull(i int) bool {
 	return v.bits != nil && v.bits[(v.off+i)>>3]&(1<<uint((v.off+i)&7)) == 0
-}
-
-// fixedValues returns the fixed-width values of a as []T, offset applied.
-func fixedValues[T any](a arrow.Array) []T {
-	d := a.Data()
-	bufs := d.Buffers()
-	if len(bufs) < 2 || bufs[1] == nil || d.Len() == 0 {
-		return nil
-	}
-	var zero T
-	raw := bufs[1].Bytes()
-	all := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(raw))), len(raw)/int(unsafe.Sizeof(zero)))
-	return all[d.Offset() : d.Offset()+d.Len()]
 }
 
 type integer interface {
@@ -318,25 +294,25 @@ func newKeyColumn(a arrow.Array) keyColumn {
 	v := validOf(a)
 	switch a.DataType().ID() {
 	case arrow.INT8:
-		return &intKey[int8]{fixedValues[int8](a), v}
+		return &intKey[int8]{values[int8](a), v}
 	case arrow.UINT8:
-		return &intKey[uint8]{fixedValues[uint8](a), v}
+		return &intKey[uint8]{values[uint8](a), v}
 	case arrow.INT16:
-		return &intKey[int16]{fixedValues[int16](a), v}
+		return &intKey[int16]{values[int16](a), v}
 	case arrow.UINT16:
-		return &intKey[uint16]{fixedValues[uint16](a), v}
+		return &intKey[uint16]{values[uint16](a), v}
 	case arrow.INT32, arrow.DATE32:
-		return &intKey[int32]{fixedValues[int32](a), v}
+		return &intKey[int32]{values[int32](a), v}
 	case arrow.UINT32:
-		return &intKey[uint32]{fixedValues[uint32](a), v}
+		return &intKey[uint32]{values[uint32](a), v}
 	case arrow.INT64, arrow.TIMESTAMP, arrow.DATE64, arrow.DURATION:
-		return &intKey[int64]{fixedValues[int64](a), v}
+		return &intKey[int64]{values[int64](a), v}
 	case arrow.UINT64:
-		return &intKey[uint64]{fixedValues[uint64](a), v}
+		return &intKey[uint64]{values[uint64](a), v}
 	case arrow.FLOAT32:
-		return &floatKey[float32]{fixedValues[float32](a), v}
+		return &floatKey[float32]{values[float32](a), v}
 	case arrow.FLOAT64:
-		return &floatKey[float64]{fixedValues[float64](a), v}
+		return &floatKey[float64]{values[float64](a), v}
 	case arrow.BOOL:
 		return &boolKey{a.(*array.Boolean), v}
 	case arrow.STRING:
@@ -352,7 +328,7 @@ func newKeyColumn(a arrow.Array) keyColumn {
 		s := a.(*array.LargeBinary)
 		return &bytesKey[int64]{s.ValueOffsets(), s.ValueBytes(), v}
 	case arrow.DECIMAL128:
-		return &decimalKey{fixedValues[decimal128.Num](a), v}
+		return &decimalKey{values[decimal128.Num](a), v}
 	case arrow.STRUCT:
 		s := a.(*array.Struct)
 		k := &structKey{v: v, n: a.Len()}
@@ -418,7 +394,7 @@ func (ks *keySet) hashes(h []uint64) []uint64 {
 		c.hashInto(h)
 	}
 	for i := range h {
-		h[i] = finalHash(h[i])
+		h[i] = finalMix(h[i])
 	}
 	return h
 }

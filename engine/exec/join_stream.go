@@ -63,14 +63,10 @@ type StreamJoinConfig struct {
 // key, and checkpoints them in its own state store ("left" and "right")
 // as one entry per chunk (Arrow IPC with the matched flags).
 type StreamJoin struct {
-	cfg    StreamJoinConfig
-	next   Operator
-	sides  [2]*joinState
-	inputs [2][]arrow.Record
-	marks  int
-	wm     time.Time
-	done   int
-	err    error
+	twoInputs
+	cfg   StreamJoinConfig
+	next  Operator
+	sides [2]*joinState
 
 	batch    Batch
 	began    bool
@@ -115,44 +111,32 @@ type streamJoinPort struct {
 
 func (p streamJoinPort) Process(_ context.Context, rec arrow.Record) error {
 	if rec.NumRows() > 0 {
-		rec.Retain()
-		p.j.inputs[p.side] = append(p.j.inputs[p.side], rec)
+		p.j.add(p.side, rec)
 	}
 	return nil
 }
 
 func (p streamJoinPort) Watermark(ctx context.Context, wm time.Time) error {
-	j := p.j
-	if j.marks == 0 || wm.Before(j.wm) {
-		j.wm = wm
-	}
-	if j.marks++; j.marks == 2 {
-		j.marks = 0
-		return j.next.Watermark(ctx, j.wm)
+	if wm, ok := p.j.watermark(wm); ok {
+		return p.j.next.Watermark(ctx, wm)
 	}
 	return nil
 }
 
 func (p streamJoinPort) Finish(ctx context.Context, err error) error {
 	j := p.j
-	if err != nil && j.err == nil {
-		j.err = err
-	}
-	if j.done++; j.done < 2 {
+	last, err := j.finish(err)
+	if !last {
 		return nil
 	}
-	err = j.err
 	if err == nil {
 		err = j.run(ctx)
 	}
 	if err != nil {
 		j.abort()
 	}
-	for i := range j.inputs {
-		Release(j.inputs[i])
-		j.inputs[i] = nil
-	}
-	j.done, j.err, j.marks, j.began = 0, nil, 0, false
+	j.reset()
+	j.began = false
 	return j.next.Finish(ctx, err)
 }
 

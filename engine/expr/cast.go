@@ -5,11 +5,15 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/decimal128"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/gostream/gostream/engine/datetime"
+	"github.com/gostream/gostream/engine/format"
 )
 
 // explicitCast binds CAST(child AS to), refusing the casts Spark refuses.
@@ -472,12 +476,12 @@ func castToString(c *evalCtx, a arrow.Array) arrow.Array {
 				so.pushNull()
 				continue
 			}
-			so.push(appendDouble(so.scratch(32), vals[i], 64))
+			so.push(format.AppendJavaFloat(so.scratch(32), vals[i], 64))
 		}
 	case *array.Float32:
 		vals := x.Float32Values()
 		for i := 0; i < n; i++ {
-			push(i, func(dst []byte) []byte { return appendDouble(dst, float64(vals[i]), 32) })
+			push(i, func(dst []byte) []byte { return format.AppendJavaFloat(dst, float64(vals[i]), 32) })
 		}
 	case *array.Boolean:
 		for i := 0; i < n; i++ {
@@ -492,134 +496,48 @@ func castToString(c *evalCtx, a arrow.Array) arrow.Array {
 	case *array.Timestamp:
 		vals := values[int64](a)
 		for i := 0; i < n; i++ {
-			push(i, func(dst []byte) []byte { return appendTimestamp(dst, vals[i]) })
+			push(i, func(dst []byte) []byte { return datetime.AppendTimestamp(dst, vals[i], nil) })
 		}
 	case *array.Date32:
 		vals := values[int32](a)
 		for i := 0; i < n; i++ {
-			push(i, func(dst []byte) []byte { return append(dst, formatDate(vals[i])...) })
+			push(i, func(dst []byte) []byte { return datetime.AppendDate(dst, vals[i]) })
 		}
 	default:
 		for i := 0; i < n; i++ {
-			push(i, func(dst []byte) []byte { return appendValueText(dst, a, i) })
+			push(i, func(dst []byte) []byte { return castText.Append(dst, a, i) })
 		}
 	}
 	return so.finish(TypeString)
 }
 
-// appendValueText renders row i of a as Spark's cast to string does,
-// including nested values: [1, 2], {1, a}, {a -> 1}.
-func appendValueText(dst []byte, a arrow.Array, i int) []byte {
-	if a.IsNull(i) {
-		return append(dst, "null"...)
-	}
-	switch x := a.(type) {
-	case *array.String:
-		return append(dst, x.Value(i)...)
-	case *array.Binary:
-		return append(dst, x.Value(i)...)
-	case *array.Boolean:
-		return strconv.AppendBool(dst, x.Value(i))
-	case *array.Int8, *array.Int16, *array.Int32, *array.Int64:
-		return strconv.AppendInt(dst, intAt(a, i), 10)
-	case *array.Float32:
-		return appendDouble(dst, float64(x.Value(i)), 32)
-	case *array.Float64:
-		return appendDouble(dst, x.Value(i), 64)
-	case *array.Timestamp:
-		return appendTimestamp(dst, int64(x.Value(i)))
-	case *array.Date32:
-		return append(dst, formatDate(int32(x.Value(i)))...)
-	case *array.Decimal128:
-		return append(dst, formatDecimal(x.Value(i), x.DataType().(*arrow.Decimal128Type).Scale)...)
-	case *array.Map:
-		start, end := x.ValueOffsets(i)
-		dst = append(dst, '{')
-		for j := start; j < end; j++ {
-			if j > start {
-				dst = append(dst, ", "...)
-			}
-			dst = appendValueText(dst, x.Keys(), int(j))
-			dst = append(dst, " -> "...)
-			dst = appendValueText(dst, x.Items(), int(j))
-		}
-		return append(dst, '}')
-	case *array.List:
-		start, end := x.ValueOffsets(i)
-		dst = append(dst, '[')
-		for j := start; j < end; j++ {
-			if j > start {
-				dst = append(dst, ", "...)
-			}
-			dst = appendValueText(dst, x.ListValues(), int(j))
-		}
-		return append(dst, ']')
-	case *array.Struct:
-		dst = append(dst, '{')
-		for f := 0; f < x.NumField(); f++ {
-			if f > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = appendValueText(dst, x.Field(f), i)
-		}
-		return append(dst, '}')
-	}
-	return append(dst, a.ValueStr(i)...)
-}
+// castText renders values as Spark's cast to string does, nested ones
+// included: [1, 2], {1, a}, {a -> 1}.
+var castText = format.Formatter{BinaryAsText: true}
 
 // ---- from string ----
 
 func castFromString(c *evalCtx, a *array.String, to arrow.DataType) (arrow.Array, error) {
-	n := a.Len()
-	nb := newBitmapBuilder(c.mem, n)
-	bits, off := validity(a)
-	offs, data := binData(a)
-	str := func(i int) []byte { return data[offs[i]:offs[i+1]] }
 	switch to.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
-		lo, hi := intRange(to)
-		buf, out := fixedBuf[int64](c.mem, n)
-		for i := 0; i < n; i++ {
-			if !isValid(bits, off, i) {
-				nb.setNull(i)
-				continue
-			}
-			v, ok := parseIntegral(str(i))
-			if !ok || v < lo || v > hi {
-				nb.setNull(i)
-				continue
-			}
-			out[i] = v
-		}
-		valid, nulls := nb.finish()
-		longs := makeArray(TypeLong, n, valid, nulls, buf)
+		longs := parseIntegrals(c, a, to)
 		if to.ID() == arrow.INT64 {
 			return longs, nil
 		}
 		defer longs.Release()
 		return castArray(c, longs, to)
 	case arrow.FLOAT32, arrow.FLOAT64:
-		buf, out := fixedBuf[float64](c.mem, n)
-		for i := 0; i < n; i++ {
-			if !isValid(bits, off, i) {
-				nb.setNull(i)
-				continue
-			}
-			v, ok := parseDouble(str(i))
-			if !ok {
-				nb.setNull(i)
-				continue
-			}
-			out[i] = v
-		}
-		valid, nulls := nb.finish()
-		doubles := makeArray(TypeDouble, n, valid, nulls, buf)
+		doubles := parseStrings(c, a, TypeDouble, parseDouble)
 		if to.ID() == arrow.FLOAT64 {
 			return doubles, nil
 		}
 		defer doubles.Release()
 		return castArray(c, doubles, to)
 	case arrow.BOOL:
+		n := a.Len()
+		nb := newBitmapBuilder(c.mem, n)
+		bits, off := validity(a)
+		offs, data := binData(a)
 		vb := allocBitmap(c.mem, n)
 		out := vb.Bytes()
 		for i := 0; i < n; i++ {
@@ -627,7 +545,7 @@ func castFromString(c *evalCtx, a *array.String, to arrow.DataType) (arrow.Array
 				nb.setNull(i)
 				continue
 			}
-			v, ok := parseBool(str(i))
+			v, ok := parseBool(data[offs[i]:offs[i+1]])
 			if !ok {
 				nb.setNull(i)
 				continue
@@ -640,60 +558,77 @@ func castFromString(c *evalCtx, a *array.String, to arrow.DataType) (arrow.Array
 		return makeArray(TypeBoolean, n, valid, nulls, vb), nil
 	case arrow.DECIMAL128:
 		dt := to.(*arrow.Decimal128Type)
-		buf, out := fixedBuf[decimal128.Num](c.mem, n)
-		for i := 0; i < n; i++ {
-			if !isValid(bits, off, i) {
-				nb.setNull(i)
-				continue
-			}
-			r, ok := new(big.Rat).SetString(strings.TrimSpace(string(str(i))))
+		return parseStrings(c, a, to, func(b []byte) (decimal128.Num, bool) {
+			r, ok := new(big.Rat).SetString(strings.TrimSpace(string(b)))
 			if !ok {
-				nb.setNull(i)
-				continue
+				return decimal128.Num{}, false
 			}
 			v := ratToScaled(r, dt.Scale)
 			if !fitsPrecision(v, dt.Precision) {
-				nb.setNull(i)
-				continue
+				return decimal128.Num{}, false
 			}
-			out[i] = decimal128.FromBigInt(v)
-		}
-		valid, nulls := nb.finish()
-		return makeArray(to, n, valid, nulls, buf), nil
+			return decimal128.FromBigInt(v), true
+		}), nil
 	case arrow.TIMESTAMP:
-		buf, out := fixedBuf[int64](c.mem, n)
-		for i := 0; i < n; i++ {
-			if !isValid(bits, off, i) {
-				nb.setNull(i)
-				continue
-			}
-			v, ok := parseTimestamp(str(i))
-			if !ok {
-				nb.setNull(i)
-				continue
-			}
-			out[i] = v
-		}
-		valid, nulls := nb.finish()
-		return makeArray(TypeTimestamp, n, valid, nulls, buf), nil
+		return parseStrings(c, a, TypeTimestamp, func(b []byte) (int64, bool) {
+			return datetime.StringToTimestamp(viewString(b), nil)
+		}), nil
 	case arrow.DATE32:
-		buf, out := fixedBuf[int32](c.mem, n)
-		for i := 0; i < n; i++ {
-			if !isValid(bits, off, i) {
-				nb.setNull(i)
-				continue
-			}
-			v, ok := parseDate(str(i))
-			if !ok {
-				nb.setNull(i)
-				continue
-			}
-			out[i] = v
-		}
-		valid, nulls := nb.finish()
-		return makeArray(TypeDate, n, valid, nulls, buf), nil
+		return parseStrings(c, a, TypeDate, func(b []byte) (int32, bool) {
+			return datetime.StringToDate(viewString(b))
+		}), nil
 	}
 	return nil, errorf("cannot cast STRING to %s", SQLTypeName(to))
+}
+
+// parseIntegrals is parseStrings(c, a, TypeLong, parseIntegral) with the
+// range of type to checked, written out because the call through a func
+// value costs a sixth of the time of these short parses.
+func parseIntegrals(c *evalCtx, a *array.String, to arrow.DataType) arrow.Array {
+	lo, hi := intRange(to)
+	n := a.Len()
+	nb := newBitmapBuilder(c.mem, n)
+	bits, off := validity(a)
+	offs, data := binData(a)
+	buf, out := fixedBuf[int64](c.mem, n)
+	for i := 0; i < n; i++ {
+		if !isValid(bits, off, i) {
+			nb.setNull(i)
+			continue
+		}
+		v, ok := parseIntegral(data[offs[i]:offs[i+1]])
+		if !ok || v < lo || v > hi {
+			nb.setNull(i)
+			continue
+		}
+		out[i] = v
+	}
+	valid, nulls := nb.finish()
+	return makeArray(TypeLong, n, valid, nulls, buf)
+}
+
+// parseStrings parses every string of a into a fixed-width array of type
+// t; null strings, and strings parse refuses, give null.
+func parseStrings[T any](c *evalCtx, a *array.String, t arrow.DataType, parse func([]byte) (T, bool)) arrow.Array {
+	n := a.Len()
+	nb := newBitmapBuilder(c.mem, n)
+	bits, off := validity(a)
+	offs, data := binData(a)
+	buf, out := fixedBuf[T](c.mem, n)
+	for i := 0; i < n; i++ {
+		if !isValid(bits, off, i) {
+			nb.setNull(i)
+			continue
+		}
+		v, ok := parse(data[offs[i]:offs[i+1]])
+		if !ok {
+			nb.setNull(i)
+			continue
+		}
+		out[i] = v
+	}
+	valid, nulls := nb.finish()
+	return makeArray(t, n, valid, nulls, buf)
 }
 
 func intRange(t arrow.DataType) (int64, int64) {
@@ -709,6 +644,10 @@ func intRange(t arrow.DataType) (int64, int64) {
 }
 
 func isSpace(c byte) bool { return c <= ' ' }
+
+// viewString returns b as a string without copying; the string must not
+// outlive b's buffer.
+func viewString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func trimSpace(b []byte) []byte {
 	for len(b) > 0 && isSpace(b[0]) {

@@ -215,16 +215,7 @@ func copyValidity(mem memory.Allocator, a arrow.Array) (*memory.Buffer, int) {
 // makeArray wraps buffers into an array of type dt and takes ownership of
 // the buffers (it releases the caller's references).
 func makeArray(dt arrow.DataType, n int, valid *memory.Buffer, nulls int, bufs ...*memory.Buffer) arrow.Array {
-	all := append([]*memory.Buffer{valid}, bufs...)
-	d := array.NewData(dt, n, all, nil, nulls, 0)
-	out := array.MakeFromData(d)
-	d.Release()
-	for _, b := range all {
-		if b != nil {
-			b.Release()
-		}
-	}
-	return out
+	return makeNested(dt, n, valid, nulls, bufs, nil)
 }
 
 // makeNested is makeArray for types with child arrays.

@@ -147,38 +147,3 @@ func TestWindowAssign(t *testing.T) {
 		t.Errorf("offset window start: got %v, want [900000000]", s)
 	}
 }
-
-func TestDatetimePattern(t *testing.T) {
-	us := int64(ts("2024-03-05 14:07:09.012345"))
-	for _, tc := range []struct {
-		pattern, formatted string
-		parse              string
-		parsed             int64
-		ok                 bool
-	}{
-		{"yyyy-MM-dd HH:mm:ss", "2024-03-05 14:07:09", "2024-03-05 14:07:09", int64(ts("2024-03-05 14:07:09")), true},
-		{"yyyy-MM-dd'T'HH:mm:ss.SSSSSS", "2024-03-05T14:07:09.012345", "2024-03-05T14:07:09.012345", us, true},
-		{"dd/MMM/yyyy:HH:mm:ss Z", "05/Mar/2024:14:07:09 +0000", "05/Mar/2024:14:07:09 +0100", int64(ts("2024-03-05 13:07:09")), true},
-		{"h:mm a", "2:07 PM", "2:07 PM", int64(ts("1970-01-01 14:07:00")), true},
-		{"yyyyMMdd", "20240305", "20240305", int64(ts("2024-03-05 00:00:00")), true},
-		{"EEEE, MMMM d, yy", "Tuesday, March 5, 24", "Tuesday, March 5, 24", int64(ts("2024-03-05 00:00:00")), true},
-		{"yyyy-MM-dd", "2024-03-05", "2024-3-5", 0, false},
-		{"yyyy-MM-dd", "2024-03-05", "2024-02-30", 0, false},
-		{"yyyy-MM-dd", "2024-03-05", "2024-03-05 extra", 0, false},
-	} {
-		p, err := ParseDatetimePattern(tc.pattern)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.pattern, err)
-		}
-		if got := string(p.AppendFormat(nil, us)); got != tc.formatted {
-			t.Errorf("format %q: got %q, want %q", tc.pattern, got, tc.formatted)
-		}
-		got, ok := p.Parse([]byte(tc.parse))
-		if ok != tc.ok || (ok && got != tc.parsed) {
-			t.Errorf("parse %q with %q: got %d %v, want %d %v", tc.parse, tc.pattern, got, ok, tc.parsed, tc.ok)
-		}
-	}
-	if _, err := ParseDatetimePattern("YYYY-ww"); err == nil {
-		t.Error("week-based pattern letters must be refused")
-	}
-}

@@ -1,10 +1,13 @@
 package expr
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/gostream/gostream/engine/datetime"
 )
 
 func registerDatetimeFuncs() {
@@ -13,9 +16,9 @@ func registerDatetimeFuncs() {
 	register("current_date", KindScalar, 0, 0, bindNow(true))
 	register("to_timestamp", KindScalar, 1, 2, bindToTimestamp(false))
 	register("to_date", KindScalar, 1, 2, bindToTimestamp(true))
-	register("date_format", KindScalar, 2, 2, bindDateFormat)
+	register("date_format", KindScalar, 2, 2, bindFormatPattern(TypeTimestamp, 1))
 	register("unix_timestamp", KindScalar, 0, 2, bindUnixTimestamp)
-	register("from_unixtime", KindScalar, 1, 2, bindFromUnixtime)
+	register("from_unixtime", KindScalar, 1, 2, bindFormatPattern(TypeLong, 1e6))
 	for name, f := range map[string]func(t time.Time) int32{
 		"year":       func(t time.Time) int32 { return int32(t.Year()) },
 		"month":      func(t time.Time) int32 { return int32(t.Month()) },
@@ -52,40 +55,34 @@ func bindNow(date bool) scalarBind {
 	}
 }
 
-// patternArg compiles constant argument i as a datetime pattern.
-func patternArg(x *Call, args []*node, i int) (*DatetimePattern, bool, error) {
+// defaultPattern is the pattern of unix_timestamp and from_unixtime.
+var defaultPattern = datetime.MustCompile(datetime.DefaultPattern)
+
+// patternArg compiles constant argument i as a datetime pattern, or returns
+// the default pattern when there is no argument i; ok is false when the
+// argument is a null constant.
+func patternArg(x *Call, args []*node, i int) (*datetime.Pattern, bool, error) {
+	if i >= len(args) {
+		return defaultPattern, true, nil
+	}
 	s, ok, err := constString(x, args, i)
 	if err != nil || !ok {
 		return nil, ok, err
 	}
-	p, err := ParseDatetimePattern(s)
+	p, err := datetime.Compile(s)
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("[INVALID_DATETIME_PATTERN] %w", err)
 	}
 	return p, true, nil
 }
 
-// parseWith parses every string of in with p into microseconds.
-func parseWith(c *evalCtx, in arrow.Array, p *DatetimePattern, conv func(us int64) int64, t arrow.DataType) arrow.Array {
-	s := in.(*array.String)
-	offs, data := binData(s)
-	buf, out := fixedBuf[int64](c.mem, c.n)
-	nb := newBitmapBuilder(c.mem, c.n)
-	vb, off := validity(in)
-	for i := 0; i < c.n; i++ {
-		if !isValid(vb, off, i) {
-			nb.setNull(i)
-			continue
-		}
-		us, ok := p.Parse(data[offs[i]:offs[i+1]])
-		if !ok {
-			nb.setNull(i)
-			continue
-		}
-		out[i] = conv(us)
-	}
-	valid, nulls := nb.finish()
-	return makeArray(t, c.n, valid, nulls, buf)
+// parseWith parses every string of in with p into microseconds, converted
+// by conv into a value of type t.
+func parseWith(c *evalCtx, in arrow.Array, p *datetime.Pattern, conv func(us int64) int64, t arrow.DataType) arrow.Array {
+	return parseStrings(c, in.(*array.String), t, func(b []byte) (int64, bool) {
+		us, ok := p.StringToTimestamp(viewString(b), nil)
+		return conv(us), ok
+	})
 }
 
 func bindToTimestamp(date bool) scalarBind {
@@ -136,24 +133,29 @@ func castLongToDate(c *evalCtx, a arrow.Array) arrow.Array {
 	return makeArray(TypeDate, a.Len(), valid, nulls, buf)
 }
 
-func bindDateFormat(b *binder, x *Call, args []*node) (*node, error) {
-	ts, err := argAs(x, args, 0, TypeTimestamp)
-	if err != nil {
-		return nil, err
+// bindFormatPattern binds date_format (timestamps, mult 1) and
+// from_unixtime (seconds, mult 1e6): argument 0 as type from, times mult
+// in microseconds, formatted with the pattern of argument 1.
+func bindFormatPattern(from arrow.DataType, mult int64) scalarBind {
+	return func(b *binder, x *Call, args []*node) (*node, error) {
+		a, err := argAs(x, args, 0, from)
+		if err != nil {
+			return nil, err
+		}
+		p, ok, err := patternArg(x, args, 1)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nullConst(TypeString, x), nil
+		}
+		return unary(x, TypeString, a, func(c *evalCtx, in arrow.Array) (arrow.Array, error) {
+			return formatMicros(c, values[int64](in), in, p, mult), nil
+		}), nil
 	}
-	p, ok, err := patternArg(x, args, 1)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nullConst(TypeString, x), nil
-	}
-	return unary(x, TypeString, ts, func(c *evalCtx, in arrow.Array) (arrow.Array, error) {
-		return formatMicros(c, values[int64](in), in, p, 1), nil
-	}), nil
 }
 
-func formatMicros(c *evalCtx, vals []int64, in arrow.Array, p *DatetimePattern, mult int64) arrow.Array {
+func formatMicros(c *evalCtx, vals []int64, in arrow.Array, p *datetime.Pattern, mult int64) arrow.Array {
 	so := newStrOut(c.mem, c.n, 20*c.n)
 	vb, off := validity(in)
 	for i, v := range vals {
@@ -161,7 +163,7 @@ func formatMicros(c *evalCtx, vals []int64, in arrow.Array, p *DatetimePattern, 
 			so.pushNull()
 			continue
 		}
-		so.push(p.AppendFormat(so.scratch(32), v*mult))
+		so.push(p.AppendTimestamp(so.scratch(32), v*mult, nil))
 	}
 	return so.finish(TypeString)
 }
@@ -191,41 +193,18 @@ func bindUnixTimestamp(b *binder, x *Call, args []*node) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, _ := ParseDatetimePattern(defaultTimeFormat)
-	if len(args) == 2 {
-		var ok bool
-		if p, ok, err = patternArg(x, args, 1); err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nullConst(TypeLong, x), nil
-		}
+	p, ok, err := patternArg(x, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nullConst(TypeLong, x), nil
 	}
 	out := unary(x, TypeLong, s, func(c *evalCtx, in arrow.Array) (arrow.Array, error) {
 		return parseWith(c, in, p, func(us int64) int64 { return floorDiv(us, 1e6) }, TypeLong), nil
 	})
 	out.nullable = true
 	return out, nil
-}
-
-func bindFromUnixtime(b *binder, x *Call, args []*node) (*node, error) {
-	sec, err := argAs(x, args, 0, TypeLong)
-	if err != nil {
-		return nil, err
-	}
-	p, _ := ParseDatetimePattern(defaultTimeFormat)
-	if len(args) == 2 {
-		var ok bool
-		if p, ok, err = patternArg(x, args, 1); err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nullConst(TypeString, x), nil
-		}
-	}
-	return unary(x, TypeString, sec, func(c *evalCtx, in arrow.Array) (arrow.Array, error) {
-		return formatMicros(c, values[int64](in), in, p, 1e6), nil
-	}), nil
 }
 
 // bindDatePart extracts a calendar field; date fields accept dates and

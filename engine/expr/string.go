@@ -8,10 +8,12 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/decimal128"
+
+	"github.com/gostream/gostream/engine/datetime"
+	"github.com/gostream/gostream/engine/format"
 )
 
 // Default arguments Spark shows in the names of calls that omit them.
-const defaultTimeFormat = "yyyy-MM-dd HH:mm:ss"
 
 func (e *ColumnRef) String() string { return strings.Join(e.Parts, ".") }
 func (e *Star) String() string {
@@ -124,13 +126,13 @@ func (e *Call) String() string {
 	case "unix_timestamp":
 		switch len(args) {
 		case 0:
-			return "unix_timestamp(current_timestamp(), " + defaultTimeFormat + ")"
+			return "unix_timestamp(current_timestamp(), " + datetime.DefaultPattern + ")"
 		case 1:
-			return "unix_timestamp(" + args[0].String() + ", " + defaultTimeFormat + ")"
+			return "unix_timestamp(" + args[0].String() + ", " + datetime.DefaultPattern + ")"
 		}
 	case "from_unixtime":
 		if len(args) == 1 {
-			return "from_unixtime(" + args[0].String() + ", " + defaultTimeFormat + ")"
+			return "from_unixtime(" + args[0].String() + ", " + datetime.DefaultPattern + ")"
 		}
 	case "from_json":
 		if len(args) >= 1 {
@@ -176,23 +178,23 @@ func literalString(v any, dt arrow.DataType) string {
 	case int:
 		return strconv.Itoa(x)
 	case float32:
-		return formatDouble(float64(x), 32)
+		return string(format.AppendJavaFloat(nil, float64(x), 32))
 	case float64:
-		return formatDouble(x, 64)
+		return string(format.AppendJavaFloat(nil, x, 64))
 	case string:
 		return x
 	case []byte:
 		return "X'" + strings.ToUpper(hex.EncodeToString(x)) + "'"
 	case arrow.Timestamp:
-		return "TIMESTAMP '" + formatTimestamp(int64(x)) + "'"
+		return "TIMESTAMP '" + datetime.FormatTimestamp(int64(x), nil) + "'"
 	case arrow.Date32:
-		return "DATE '" + formatDate(int32(x)) + "'"
+		return "DATE '" + datetime.FormatDate(int32(x)) + "'"
 	case decimal128.Num:
 		scale := int32(0)
 		if d, ok := dt.(*arrow.Decimal128Type); ok {
 			scale = d.Scale
 		}
-		return formatDecimal(x, scale)
+		return string(format.AppendPlainDecimal(nil, x, scale))
 	case []any:
 		parts := make([]string, len(x))
 		for i, el := range x {

@@ -71,6 +71,17 @@ func copyBuffer(mem memory.Allocator, b []byte) *memory.Buffer {
 	return buf
 }
 
+// offsetsBuffer returns the Arrow offsets of values whose ends are ends:
+// a 0 followed by ends.
+func offsetsBuffer(mem memory.Allocator, ends []int32) *memory.Buffer {
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize((len(ends) + 1) * 4)
+	offs := arrow.Int32Traits.CastFromBytes(buf.Bytes())
+	offs[0] = 0
+	copy(offs[1:], ends)
+	return buf
+}
+
 func releaseBuffers(bufs []*memory.Buffer) {
 	for _, b := range bufs {
 		if b != nil {
@@ -205,11 +216,7 @@ func (c *bytesColumn) Truncate(n int) {
 func (c *bytesColumn) finish(mem memory.Allocator) arrow.ArrayData {
 	n := len(c.offsets)
 	nullBuf, nulls := c.valid.buffer(mem)
-	offBuf := memory.NewResizableBuffer(mem)
-	offBuf.Resize((n + 1) * 4)
-	offs := arrow.Int32Traits.CastFromBytes(offBuf.Bytes())
-	offs[0] = 0
-	copy(offs[1:], c.offsets)
+	offBuf := offsetsBuffer(mem, c.offsets)
 	bufs := []*memory.Buffer{nullBuf, offBuf, copyBuffer(mem, c.data)}
 	data := array.NewData(c.typ, n, bufs, nil, nulls, 0)
 	releaseBuffers(bufs)
@@ -299,11 +306,7 @@ func (c *listColumn) Truncate(n int) {
 func (c *listColumn) finish(mem memory.Allocator) arrow.ArrayData {
 	n := len(c.offsets)
 	nullBuf, nulls := c.valid.buffer(mem)
-	offBuf := memory.NewResizableBuffer(mem)
-	offBuf.Resize((n + 1) * 4)
-	offs := arrow.Int32Traits.CastFromBytes(offBuf.Bytes())
-	offs[0] = 0
-	copy(offs[1:], c.offsets)
+	offBuf := offsetsBuffer(mem, c.offsets)
 	child := c.child.finish(mem)
 	bufs := []*memory.Buffer{nullBuf, offBuf}
 	data := array.NewData(c.typ, n, bufs, []arrow.ArrayData{child}, nulls, 0)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/gostream/gostream/engine/datetime"
 )
 
 // CSVWriter writes records as CSV the way Spark's CSV writer does: values
@@ -22,7 +24,7 @@ type CSVWriter struct {
 	schema                     *arrow.Schema
 	opts                       CSVOptions
 	syn                        csvSyntax
-	ts, date                   *TimeFormat
+	ts, date                   *datetime.Pattern
 	times                      timeSettings
 	emptyValue                 string
 	trimL, trimR, escapeQuotes bool
@@ -42,14 +44,7 @@ func NewCSVWriter(w io.Writer, schema *arrow.Schema, opts CSVOptions) (*CSVWrite
 			return nil, err
 		}
 	}
-	tsPattern, datePattern := opts.TimestampFormat, opts.DateFormat
-	if tsPattern == "" {
-		tsPattern = DefaultTimestampWritePattern
-	}
-	if datePattern == "" {
-		datePattern = DefaultDatePattern
-	}
-	times, err := newTimeSettings(tsPattern, datePattern, opts.TimeZone)
+	times, err := newWriteTimeSettings(opts.TimestampFormat, opts.DateFormat, opts.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("csv: %w", err)
 	}

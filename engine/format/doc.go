@@ -1,8 +1,9 @@
 // Package format owns the engine's record formats: decoding JSON lines, CSV,
 // text and Parquet bytes into Arrow record batches for a requested schema,
-// encoding record batches back into those formats, Spark's datetime patterns
-// (yyyy-MM-dd HH:mm:ss ...), and Spark's cast-to-string rendering of values
-// together with the Dataset.show table layout.
+// encoding record batches back into those formats, and Spark's
+// cast-to-string rendering of values together with the Dataset.show table
+// layout. Datetime text (the lenient syntax, the timestampFormat and
+// dateFormat patterns, time zones) is package datetime's.
 //
 // The package follows Spark 3.5's data source semantics: fields are matched
 // by name, malformed records are handled by the PERMISSIVE, DROPMALFORMED and

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
+
 	"github.com/gostream/gostream/engine/format"
 )
 
@@ -33,24 +34,6 @@ func ExampleDecodeJSON() {
 	// |     null|2024-05-01 10:00:04|{"Analytics":{"Cl...|
 	// +---------+-------------------+--------------------+
 	// rows=2 malformed=1
-}
-
-func ExampleParseTimestampPattern() {
-	f, err := format.ParseTimestampPattern("dd/MM/yyyy HH:mm")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	us, err := f.ParseTimestamp("01/05/2024 10:07", nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(us)
-	fmt.Println(format.MustTimeFormat(format.DefaultTimestampWritePattern).FormatTimestamp(us, nil))
-	// Output:
-	// 1714558020000000
-	// 2024-05-01T10:07:00.000Z
 }
 
 func ExampleEncodeJSON() {

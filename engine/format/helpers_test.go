@@ -3,10 +3,16 @@ package format
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
+
+// micros builds the expected instant from a civil UTC time.
+func micros(y, mo, d, h, mi, s, us int) int64 {
+	return time.Date(y, time.Month(mo), d, h, mi, s, us*1000, time.UTC).UnixMicro()
+}
 
 // checkedMem returns an allocator that fails the test if anything it
 // allocated is still held when the test ends.

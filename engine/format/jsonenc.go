@@ -9,6 +9,8 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/gostream/gostream/engine/datetime"
 )
 
 // EncodeJSON writes rec as JSON lines the way Spark's JSON writer does: one
@@ -21,11 +23,9 @@ func EncodeJSON(w io.Writer, rec arrow.Record, opts JSONOptions) error {
 	if err != nil {
 		return err
 	}
-	fields := make([]appendFn, rec.NumCols())
-	for i, col := range rec.Columns() {
-		if fields[i], err = enc.valueFn(col, rec.Schema().Field(i).Name); err != nil {
-			return err
-		}
+	fields, err := enc.fieldFns(rec.Columns(), rec.Schema().Fields(), "")
+	if err != nil {
+		return err
 	}
 	names := fieldKeys(rec.Schema().Fields())
 	var buf []byte
@@ -47,23 +47,31 @@ func EncodeJSON(w io.Writer, rec arrow.Record, opts JSONOptions) error {
 	return nil
 }
 
+// JSONValueAppender returns a function that appends row i of arr, which
+// must not be null, as one JSON text, the way Spark's to_json renders a
+// struct, array or map and with EncodeJSON's rules for the values inside:
+// null struct fields omitted (unless opts.WriteNullFields), timestamps in
+// opts.TimestampFormat (default "2024-05-01T10:00:03.000Z"), dates in
+// opts.DateFormat, doubles as Java prints them, binary as base64. It fails
+// on a type the JSON writer cannot write, or an invalid datetime option.
+func JSONValueAppender(arr arrow.Array, opts JSONOptions) (func(dst []byte, i int) []byte, error) {
+	enc, err := newJSONWriter(nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return enc.valueFn(arr, "value")
+}
+
 type appendFn func(dst []byte, i int) []byte
 
 type jsonWriter struct {
 	times     timeSettings
-	ts, date  *TimeFormat
+	ts, date  *datetime.Pattern
 	keepNulls bool
 }
 
 func newJSONWriter(schema *arrow.Schema, opts JSONOptions) (*jsonWriter, error) {
-	tsPattern, datePattern := opts.TimestampFormat, opts.DateFormat
-	if tsPattern == "" {
-		tsPattern = DefaultTimestampWritePattern
-	}
-	if datePattern == "" {
-		datePattern = DefaultDatePattern
-	}
-	times, err := newTimeSettings(tsPattern, datePattern, opts.TimeZone)
+	times, err := newWriteTimeSettings(opts.TimestampFormat, opts.DateFormat, opts.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("json: %w", err)
 	}
@@ -78,11 +86,27 @@ func fieldKeys(fields []arrow.Field) [][]byte {
 	return keys
 }
 
+// fieldFns returns the writers of the fields of an object; a field of
+// Spark's NullType (always null) gets none.
+func (e *jsonWriter) fieldFns(cols []arrow.Array, fields []arrow.Field, path string) ([]appendFn, error) {
+	fns := make([]appendFn, len(cols))
+	for k, col := range cols {
+		if _, ok := col.(*array.Null); ok {
+			continue
+		}
+		var err error
+		if fns[k], err = e.valueFn(col, path+fields[k].Name); err != nil {
+			return nil, err
+		}
+	}
+	return fns, nil
+}
+
 func (e *jsonWriter) appendObject(dst []byte, cols []arrow.Array, keys [][]byte, fns []appendFn, r int) []byte {
 	dst = append(dst, '{')
 	first := true
 	for k, col := range cols {
-		null := col.IsNull(r)
+		null := fns[k] == nil || col.IsNull(r)
 		if null && !e.keepNulls {
 			continue
 		}
@@ -103,6 +127,8 @@ func (e *jsonWriter) appendObject(dst []byte, cols []arrow.Array, keys [][]byte,
 // valueFn returns the writer of non-null values of arr.
 func (e *jsonWriter) valueFn(arr arrow.Array, path string) (appendFn, error) {
 	switch a := arr.(type) {
+	case *array.Null:
+		return func(dst []byte, i int) []byte { return append(dst, "null"...) }, nil
 	case *array.String:
 		return func(dst []byte, i int) []byte { return appendJSONString(dst, a.Value(i)) }, nil
 	case *array.Binary:
@@ -145,13 +171,12 @@ func (e *jsonWriter) valueFn(arr arrow.Array, path string) (appendFn, error) {
 	case *array.Struct:
 		st := a.DataType().(*arrow.StructType)
 		cols := make([]arrow.Array, a.NumField())
-		fns := make([]appendFn, a.NumField())
 		for k := range cols {
 			cols[k] = a.Field(k)
-			var err error
-			if fns[k], err = e.valueFn(cols[k], path+"."+st.Field(k).Name); err != nil {
-				return nil, err
-			}
+		}
+		fns, err := e.fieldFns(cols, st.Fields(), path+".")
+		if err != nil {
+			return nil, err
 		}
 		keys := fieldKeys(st.Fields())
 		return func(dst []byte, i int) []byte { return e.appendObject(dst, cols, keys, fns, i) }, nil

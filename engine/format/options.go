@@ -9,6 +9,8 @@ import (
 	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/gostream/gostream/engine/datetime"
 )
 
 // Mode says what a decoder does with a malformed record, as Spark's mode
@@ -108,48 +110,66 @@ func corruptColumnIndex(schema *arrow.Schema, name string) (int, error) {
 // timeSettings holds the compiled datetime options shared by the JSON and
 // CSV readers and writers.
 type timeSettings struct {
-	ts   *TimeFormat // nil: Spark's lenient parsing
-	date *TimeFormat // nil: Spark's lenient parsing
+	ts   *datetime.Pattern // nil: Spark's lenient parsing
+	date *datetime.Pattern // nil: Spark's lenient parsing
 	loc  *time.Location
 }
 
 func newTimeSettings(tsPattern, datePattern, zone string) (timeSettings, error) {
 	var s timeSettings
 	var err error
-	if s.loc, err = LoadZone(zone); err != nil {
+	if s.loc, err = datetime.LoadZone(zone); err != nil {
 		return s, fmt.Errorf("option timeZone: %w", err)
 	}
 	if tsPattern != "" {
-		if s.ts, err = ParseTimestampPattern(tsPattern); err != nil {
+		if s.ts, err = datetime.Compile(tsPattern); err != nil {
 			return s, fmt.Errorf("option timestampFormat: %w", err)
 		}
 	}
 	if datePattern != "" {
-		if s.date, err = ParseTimestampPattern(datePattern); err != nil {
+		if s.date, err = datetime.Compile(datePattern); err != nil {
 			return s, fmt.Errorf("option dateFormat: %w", err)
 		}
 	}
 	return s, nil
 }
 
+// newWriteTimeSettings is newTimeSettings for writers, whose patterns
+// default to Spark's: yyyy-MM-dd'T'HH:mm:ss.SSSXXX and yyyy-MM-dd.
+func newWriteTimeSettings(tsPattern, datePattern, zone string) (timeSettings, error) {
+	if tsPattern == "" {
+		tsPattern = datetime.DefaultTimestampWritePattern
+	}
+	if datePattern == "" {
+		datePattern = datetime.DefaultDatePattern
+	}
+	return newTimeSettings(tsPattern, datePattern, zone)
+}
+
 func (s *timeSettings) parseTimestamp(b []byte) (int64, error) {
 	if s.ts == nil {
-		if v, ok := parseLenientTimestamp(bytesString(b), s.loc); ok {
+		if v, ok := datetime.StringToTimestamp(bytesString(b), s.loc); ok {
 			return v, nil
 		}
-		return ParseTimestamp(string(b), s.loc)
+		return datetime.ParseTimestamp(string(b), s.loc)
 	}
-	return s.ts.parseTimestamp(bytesString(b), s.loc)
+	if v, ok := s.ts.StringToTimestamp(bytesString(b), s.loc); ok {
+		return v, nil
+	}
+	return s.ts.ParseTimestamp(string(b), s.loc)
 }
 
 func (s *timeSettings) parseDate(b []byte) (int32, error) {
 	if s.date == nil {
-		if v, ok := parseLenientDate(bytesString(b)); ok {
+		if v, ok := datetime.StringToDate(bytesString(b)); ok {
 			return v, nil
 		}
-		return ParseDate(string(b))
+		return datetime.ParseDate(string(b))
 	}
-	return s.date.ParseDate(bytesString(b))
+	if v, ok := s.date.StringToDate(bytesString(b)); ok {
+		return v, nil
+	}
+	return s.date.ParseDate(string(b))
 }
 
 // optionMap reads Spark-style string options case-insensitively.

@@ -149,6 +149,10 @@ func parquetConvertible(from, to arrow.DataType) bool {
 		return true
 	case from.ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP:
 		return true
+	case from.ID() == arrow.DECIMAL128 && to.ID() == arrow.DECIMAL128:
+		// a wider precision at the same scale, as a merged schema has
+		f, t := from.(*arrow.Decimal128Type), to.(*arrow.Decimal128Type)
+		return f.Scale == t.Scale && f.Precision <= t.Precision
 	case from.ID() == arrow.LARGE_STRING && to.ID() == arrow.STRING,
 		from.ID() == arrow.LARGE_BINARY && to.ID() == arrow.BINARY:
 		return true

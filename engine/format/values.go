@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/decimal128"
+
+	"github.com/gostream/gostream/engine/datetime"
 )
 
 // Formatter renders single values the way Spark casts them to strings for
@@ -25,6 +27,9 @@ type Formatter struct {
 	// Null is the text of a null value; "" means "null" (Spark 3.4 and
 	// earlier; Spark 3.5's show prints "NULL").
 	Null string
+	// BinaryAsText writes binary values as their bytes, as CAST(b AS
+	// STRING) does, instead of show's [0A FF].
+	BinaryAsText bool
 }
 
 func (f Formatter) nullText() string {
@@ -80,17 +85,17 @@ func (f Formatter) Append(dst []byte, arr arrow.Array, i int) []byte {
 		return appendPlainDecimal(dst, a.Value(i), a.DataType().(*arrow.Decimal128Type).Scale)
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
-		return f.appendTimestamp(dst, toMicros(int64(a.Value(i)), unit))
+		return datetime.AppendTimestamp(dst, toMicros(int64(a.Value(i)), unit), f.Location)
 	case *array.Date32:
-		return appendDate(dst, int64(a.Value(i)))
+		return datetime.AppendDate(dst, int32(a.Value(i)))
 	case *array.Date64:
-		return appendDate(dst, floorDiv(int64(a.Value(i)), 86400000))
+		return datetime.AppendDate(dst, int32(floorDiv(int64(a.Value(i)), 86400000)))
 	case *array.Binary:
-		return appendHex(dst, a.Value(i))
+		return f.appendBinary(dst, a.Value(i))
 	case *array.LargeBinary:
-		return appendHex(dst, a.Value(i))
+		return f.appendBinary(dst, a.Value(i))
 	case *array.FixedSizeBinary:
-		return appendHex(dst, a.Value(i))
+		return f.appendBinary(dst, a.Value(i))
 	case *array.Map:
 		return f.appendMap(dst, a, i)
 	case array.ListLike:
@@ -132,47 +137,6 @@ func (f Formatter) appendMap(dst []byte, m *array.Map, i int) []byte {
 	return append(dst, '}')
 }
 
-// appendTimestamp writes yyyy-MM-dd HH:mm:ss[.f] with the fraction's
-// trailing zeros cut, as Spark's default timestamp-to-string cast.
-func (f Formatter) appendTimestamp(dst []byte, micros int64) []byte {
-	sec := floorDiv(micros, 1e6)
-	frac := int(micros - sec*1e6)
-	off, _ := zoneAt(sec, f.Location)
-	local := sec + int64(off)
-	days := floorDiv(local, 86400)
-	sod := int(local - days*86400)
-	dst = appendDate(dst, days)
-	dst = append(dst, ' ')
-	dst = appendPad(dst, sod/3600, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, (sod/60)%60, 2)
-	dst = append(dst, ':')
-	dst = appendPad(dst, sod%60, 2)
-	if frac != 0 {
-		dst = append(dst, '.')
-		width := 6
-		for frac%10 == 0 {
-			frac /= 10
-			width--
-		}
-		dst = appendPad(dst, frac, width)
-	}
-	return dst
-}
-
-func appendDate(dst []byte, days int64) []byte {
-	y, m, d := civilFromDays(days)
-	if y < 0 {
-		dst = append(dst, '-')
-		y = -y
-	}
-	dst = appendPad(dst, int(y), 4)
-	dst = append(dst, '-')
-	dst = appendPad(dst, m, 2)
-	dst = append(dst, '-')
-	return appendPad(dst, d, 2)
-}
-
 func toMicros(v int64, unit arrow.TimeUnit) int64 {
 	switch unit {
 	case arrow.Second:
@@ -183,6 +147,24 @@ func toMicros(v int64, unit arrow.TimeUnit) int64 {
 		return floorDiv(v, 1e3)
 	}
 	return v
+}
+
+// floorDiv is a / b rounded towards negative infinity.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func (f Formatter) appendBinary(dst, b []byte) []byte {
+	if f.BinaryAsText {
+		return append(dst, b...)
+	}
+	return appendHex(dst, b)
 }
 
 const hexDigits = "0123456789ABCDEF"
@@ -310,8 +292,13 @@ func AppendJavaDecimal(dst []byte, n decimal128.Num, scale int32) []byte {
 	return strconv.AppendInt(dst, adjusted, 10)
 }
 
-// appendPlainDecimal writes n with scale as Java's
-// BigDecimal.toPlainString: 40.50, 0.000000000000000000, 1200 for scale -2.
+// AppendPlainDecimal appends the unscaled value n with the given scale as
+// Java's BigDecimal.toPlainString does, which is how Spark casts a decimal
+// to a string: 40.50, -0.05, 0.000000000000000000, 1200 for scale -2.
+func AppendPlainDecimal(dst []byte, n decimal128.Num, scale int32) []byte {
+	return appendPlainDecimal(dst, n, scale)
+}
+
 func appendPlainDecimal(dst []byte, n decimal128.Num, scale int32) []byte {
 	neg := n.Sign() < 0
 	if neg {

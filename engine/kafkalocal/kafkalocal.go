@@ -24,6 +24,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gostream/gostream/engine/internal/kafkapart"
 )
 
 // Config describes a local cluster.
@@ -116,7 +118,7 @@ func (c *Cluster) start() error {
 		return fmt.Errorf("starting the local Kafka cluster: %w", err)
 	}
 	addrs := fake.ListenAddrs()
-	copts := []kgo.Opt{kgo.SeedBrokers(addrs...), kgo.AllowAutoTopicCreation(), kgo.RecordPartitioner(partitioner())}
+	copts := []kgo.Opt{kgo.SeedBrokers(addrs...), kgo.AllowAutoTopicCreation(), kgo.RecordPartitioner(kafkapart.Explicit())}
 	if len(c.cfg.SASL) > 0 {
 		copts = append(copts, kgo.SASL(mechanism(c.cfg.SASL[0])))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gostream/gostream/engine/expr"
+	"github.com/gostream/gostream/engine/internal/kafkapart"
 	"github.com/gostream/gostream/engine/source"
 	"github.com/gostream/gostream/engine/types"
 )
@@ -121,7 +122,7 @@ func NewKafka(schema *arrow.Schema, opts source.Options) (*Kafka, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := kgo.NewClient(append(conf.Opts, kgo.RecordPartitioner(explicitPartitioner{kgo.StickyKeyPartitioner(nil)}))...)
+	cl, err := kgo.NewClient(append(conf.Opts, kgo.RecordPartitioner(kafkapart.Explicit()))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the Kafka producer: %w", err)
 	}
@@ -301,32 +302,4 @@ func kafkaHeaders(l *array.List, i int) []kgo.RecordHeader {
 		out = append(out, kgo.RecordHeader{Key: keys.Value(j), Value: vals(j)})
 	}
 	return out
-}
-
-// explicitPartitioner sends a record with a partition column value to that
-// partition and the others where Kafka's default partitioner would
-// (murmur2 of the key; sticky batches without a key).
-type explicitPartitioner struct{ def kgo.Partitioner }
-
-func (p explicitPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
-	return explicitTopicPartitioner{p.def.ForTopic(topic)}
-}
-
-type explicitTopicPartitioner struct{ def kgo.TopicPartitioner }
-
-func (p explicitTopicPartitioner) OnNewBatch() {
-	if b, ok := p.def.(kgo.TopicPartitionerOnNewBatch); ok {
-		b.OnNewBatch()
-	}
-}
-
-func (p explicitTopicPartitioner) RequiresConsistency(r *kgo.Record) bool {
-	return r.Partition >= 0 || p.def.RequiresConsistency(r)
-}
-
-func (p explicitTopicPartitioner) Partition(r *kgo.Record, n int) int {
-	if r.Partition >= 0 {
-		return int(r.Partition)
-	}
-	return p.def.Partition(r, n)
 }

@@ -3,7 +3,10 @@
 // names, DDL schemas and duration strings. A hand-written lexer feeds a
 // precedence-climbing parser that builds expr.Expr trees; it resolves no
 // names and infers no types (expr.Bind does), and it never parses whole
-// queries (SELECT ... FROM).
+// queries (SELECT ... FROM). The lexer, the token cursor, ParseError and
+// the grammar of data types and DDL live in package internal/sqlsyntax,
+// which expr imports too (for from_json's schema strings); the expression
+// grammar here runs on that cursor.
 //
 // # Precedence
 //

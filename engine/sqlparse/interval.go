@@ -7,43 +7,13 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/sqlsyntax"
 )
 
 // ErrInvalidInterval is wrapped by every error of ParseInterval and
 // ParseNonNegativeInterval.
 var ErrInvalidInterval = errors.New("invalid interval")
-
-// intervalUnit is one unit of an interval: either months or microseconds.
-type intervalUnit struct {
-	months int64
-	micros int64
-}
-
-// units maps every accepted unit name, lower case, singular and plural, with
-// Spark's names and the usual abbreviations.
-var units = func() map[string]intervalUnit {
-	m := map[string]intervalUnit{}
-	add := func(u intervalUnit, names ...string) {
-		for _, n := range names {
-			m[n] = u
-		}
-	}
-	add(intervalUnit{months: 12}, "year", "years", "y", "yr", "yrs")
-	add(intervalUnit{months: 1}, "month", "months", "mon", "mons")
-	add(intervalUnit{micros: 7 * 86_400_000_000}, "week", "weeks", "w")
-	add(intervalUnit{micros: 86_400_000_000}, "day", "days", "d")
-	add(intervalUnit{micros: 3_600_000_000}, "hour", "hours", "h", "hr", "hrs")
-	add(intervalUnit{micros: 60_000_000}, "minute", "minutes", "m", "min", "mins")
-	add(intervalUnit{micros: 1_000_000}, "second", "seconds", "s", "sec", "secs")
-	add(intervalUnit{micros: 1_000}, "millisecond", "milliseconds", "ms", "msec", "msecs")
-	add(intervalUnit{micros: 1}, "microsecond", "microseconds", "us", "usec", "usecs", "µs")
-	return m
-}()
-
-func unitOf(name string) (intervalUnit, bool) {
-	u, ok := units[strings.ToLower(name)]
-	return u, ok
-}
 
 // calendarInterval is a parsed interval: months (from years and months) and
 // microseconds (from everything else; a day is 24 hours).
@@ -53,7 +23,7 @@ type calendarInterval struct {
 
 // add adds value (a decimal number, possibly signed or fractional) of unit.
 func (iv *calendarInterval) add(value, unit string) error {
-	u, ok := unitOf(unit)
+	u, ok := sqlsyntax.UnitOf(unit)
 	if !ok {
 		return fmt.Errorf("invalid unit '%s' (use microsecond, millisecond, second, minute, hour, day, week, month or year)", unit)
 	}
@@ -64,9 +34,9 @@ func (iv *calendarInterval) add(value, unit string) error {
 	if !ok {
 		return fmt.Errorf("unrecognized number '%s'", value)
 	}
-	per, target := u.micros, &iv.micros
-	if u.months != 0 {
-		per, target = u.months, &iv.months
+	per, target := u.Micros, &iv.micros
+	if u.Months != 0 {
+		per, target = u.Months, &iv.months
 		if !r.IsInt() {
 			return fmt.Errorf("'%s %s' has a fraction of a %s; use whole months and years", value, unit, strings.TrimSuffix(strings.ToLower(unit), "s"))
 		}
@@ -135,6 +105,8 @@ func parseCalendarInterval(s string) (calendarInterval, error) {
 	}
 	return iv, nil
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func firstWord(s string) string {
 	if i := strings.IndexAny(s, " \t"); i >= 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/decimal128"
 
 	"github.com/gostream/gostream/engine/expr"
+	"github.com/gostream/gostream/engine/internal/sqlsyntax"
 	"github.com/gostream/gostream/engine/types"
 )
 
@@ -36,27 +37,27 @@ func litString(e expr.Expr) (string, bool) {
 // stringLiteral reads one or more adjacent string tokens: Spark joins
 // 'a' 'b' into 'ab'.
 func (p *parser) stringLiteral() expr.Expr {
-	s := p.next().text
-	if p.peek().kind != tString {
+	s := p.Next().Text
+	if p.Peek().Kind != sqlsyntax.String {
 		return stringLit(s)
 	}
 	var b strings.Builder
 	b.WriteString(s)
-	for p.peek().kind == tString {
-		b.WriteString(p.next().text)
+	for p.Peek().Kind == sqlsyntax.String {
+		b.WriteString(p.Next().Text)
 	}
 	return stringLit(b.String())
 }
 
-func (p *parser) hexLiteral(t token) (expr.Expr, error) {
-	h := t.text
+func (p *parser) hexLiteral(t sqlsyntax.Token) (expr.Expr, error) {
+	h := t.Text
 	if len(h)%2 == 1 {
 		h = "0" + h
 	}
 	b, err := hex.DecodeString(h)
 	if err != nil {
-		return nil, newError(p.src, t.pos, ClassTypedLiteral,
-			fmt.Sprintf("The value of the typed literal \"X\" is invalid: '%s'", t.text), err)
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassTypedLiteral,
+			fmt.Sprintf("The value of the typed literal \"X\" is invalid: '%s'", t.Text), err)
 	}
 	return &expr.Literal{Value: b, Type: arrow.BinaryTypes.Binary}, nil
 }
@@ -69,12 +70,12 @@ func (p *parser) hexLiteral(t token) (expr.Expr, error) {
 //	1e3 1.5D     float64
 //	1.5F         float32
 //	1.5BD        decimal128 with the written precision and scale
-func (p *parser) numberLiteral(t token, sign string) (expr.Expr, error) {
-	text := t.text
+func (p *parser) numberLiteral(t sqlsyntax.Token, sign string) (expr.Expr, error) {
+	text := t.Text
 	lower := strings.ToLower(text)
 	body := sign + text
 	rangeErr := func(typ string, min, max string) error {
-		return newError(p.src, t.pos, ClassNumericRange, fmt.Sprintf(
+		return sqlsyntax.NewError(p.Src, t.Pos, ClassNumericRange, fmt.Sprintf(
 			"Numeric literal %s is outside the valid range for %s with minimum value of %s and maximum value of %s. Please adjust the value accordingly",
 			body[:len(body)-suffixLen(lower)], typ, min, max), nil)
 	}
@@ -134,19 +135,19 @@ func suffixLen(lower string) int {
 
 // decimalLiteral converts "[-]digits[.digits][e[+-]digits]" to a decimal128
 // literal whose precision and scale are those written (Spark's BigDecimal).
-func (p *parser) decimalLiteral(t token, num string) (expr.Expr, error) {
+func (p *parser) decimalLiteral(t sqlsyntax.Token, num string) (expr.Expr, error) {
 	if i := strings.IndexAny(num, "eE"); i >= 0 {
 		if e, err := strconv.Atoi(num[i+1:]); err != nil || e > 2*types.MaxDecimalPrecision || e < -2*types.MaxDecimalPrecision {
-			return nil, newError(p.src, t.pos, ClassNumericRange, fmt.Sprintf(
+			return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassNumericRange, fmt.Sprintf(
 				"Numeric literal %s does not fit a decimal: the exponent is out of range", num), nil)
 		}
 	}
 	if len(num) > 200 {
-		return nil, newError(p.src, t.pos, ClassNumericRange, "Numeric literal "+num[:20]+"... does not fit a decimal: too many digits", nil)
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassNumericRange, "Numeric literal "+num[:20]+"... does not fit a decimal: too many digits", nil)
 	}
 	r, ok := new(big.Rat).SetString(num)
 	if !ok {
-		return nil, p.syntaxErr(t, "invalid number")
+		return nil, p.SyntaxErr(t, "invalid number")
 	}
 	// Scale: digits after the point, adjusted by the exponent.
 	mant, exp := strings.ToLower(num), 0
@@ -173,7 +174,7 @@ func (p *parser) decimalLiteral(t token, num string) (expr.Expr, error) {
 		precision = 1
 	}
 	if err := types.CheckDecimal(precision, scale); err != nil {
-		return nil, newError(p.src, t.pos, ClassNumericRange, fmt.Sprintf(
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassNumericRange, fmt.Sprintf(
 			"Numeric literal %s does not fit a decimal: %v", num, err), err)
 	}
 	return &expr.Literal{Value: decimal128.FromBigInt(unscaled),
@@ -182,12 +183,12 @@ func (p *parser) decimalLiteral(t token, num string) (expr.Expr, error) {
 
 // typedLiteral parses DATE '...', TIMESTAMP '...' and TIMESTAMP_LTZ '...';
 // timestamps without a zone are read in UTC, the session time zone.
-func (p *parser) typedLiteral(kw token) (expr.Expr, error) {
-	valTok := p.peek()
+func (p *parser) typedLiteral(kw sqlsyntax.Token) (expr.Expr, error) {
+	valTok := p.Peek()
 	s := p.stringLiteral().(*expr.Literal).Value.(string)
-	name := strings.ToUpper(kw.text)
+	name := strings.ToUpper(kw.Text)
 	bad := func() error {
-		return newError(p.src, valTok.pos, ClassTypedLiteral,
+		return sqlsyntax.NewError(p.Src, valTok.Pos, ClassTypedLiteral,
 			fmt.Sprintf("The value of the typed literal \"%s\" is invalid: '%s'", name, s), nil)
 	}
 	switch name {
@@ -199,7 +200,7 @@ func (p *parser) typedLiteral(kw token) (expr.Expr, error) {
 		return &expr.Literal{Value: d, Type: arrow.FixedWidthTypes.Date32}, nil
 	case "TIMESTAMP_NTZ":
 		err := types.UnsupportedName("timestamp_ntz", "TIMESTAMP_NTZ")
-		return nil, newError(p.src, kw.pos, ClassUnsupportedDT, strings.TrimPrefix(err.Error(), "[UNSUPPORTED_DATATYPE] "), err)
+		return nil, sqlsyntax.NewError(p.Src, kw.Pos, ClassUnsupportedDT, strings.TrimPrefix(err.Error(), "[UNSUPPORTED_DATATYPE] "), err)
 	default:
 		ts, ok := types.ParseTimestamp(s, nil)
 		if !ok {
@@ -218,43 +219,43 @@ func (p *parser) typedLiteral(kw token) (expr.Expr, error) {
 // into a Literal: day-time intervals are arrow.Duration microseconds of type
 // arrow.FixedWidthTypes.Duration_us, year-month intervals arrow.MonthInterval
 // of type arrow.FixedWidthTypes.MonthInterval. Mixing both is refused.
-func (p *parser) intervalLiteral(kw token) (expr.Expr, error) {
+func (p *parser) intervalLiteral(kw sqlsyntax.Token) (expr.Expr, error) {
 	var iv calendarInterval
-	first := p.peek()
-	if first.kind == tString && !isUnitToken(p.peekAt(1)) {
+	first := p.Peek()
+	if first.Kind == sqlsyntax.String && !sqlsyntax.IsUnitToken(p.PeekAt(1)) {
 		s := p.stringLiteral().(*expr.Literal).Value.(string)
 		v, err := parseCalendarInterval(s)
 		if err != nil {
-			return nil, newError(p.src, first.pos, ClassSyntax, err.Error(), err)
+			return nil, sqlsyntax.NewError(p.Src, first.Pos, ClassSyntax, err.Error(), err)
 		}
 		iv = v
 	} else {
 		for {
-			t := p.peek()
+			t := p.Peek()
 			sign := ""
-			if t.isOp("-") || t.isOp("+") {
-				p.next()
-				sign = t.text
-				t = p.peek()
+			if t.IsOp("-") || t.IsOp("+") {
+				p.Next()
+				sign = t.Text
+				t = p.Peek()
 			}
-			if t.kind != tNumber && t.kind != tString {
-				return nil, p.syntaxErr(t, "expected a number after INTERVAL, as in INTERVAL 10 SECONDS")
+			if t.Kind != sqlsyntax.Number && t.Kind != sqlsyntax.String {
+				return nil, p.SyntaxErr(t, "expected a number after INTERVAL, as in INTERVAL 10 SECONDS")
 			}
-			p.next()
-			u := p.next()
-			if !isUnitToken(u) {
-				return nil, p.syntaxErr(u, "expected an interval unit such as SECOND, MINUTE, HOUR, DAY")
+			p.Next()
+			u := p.Next()
+			if !sqlsyntax.IsUnitToken(u) {
+				return nil, p.SyntaxErr(u, "expected an interval unit such as SECOND, MINUTE, HOUR, DAY")
 			}
-			if p.peek().is("TO") {
-				return nil, newError(p.src, p.peek().pos, ClassUnsupportedSQL,
+			if p.Peek().Is("TO") {
+				return nil, sqlsyntax.NewError(p.Src, p.Peek().Pos, ClassUnsupportedSQL,
 					"INTERVAL ... TO ... is not supported; write the parts out, as in INTERVAL 1 HOUR 30 MINUTES", nil)
 			}
-			val := strings.TrimSpace(t.text)
+			val := strings.TrimSpace(t.Text)
 			if sign == "-" {
 				val = "-" + val
 			}
-			if err := iv.add(val, u.text); err != nil {
-				return nil, newError(p.src, t.pos, ClassSyntax, "Error parsing interval: "+err.Error(), err)
+			if err := iv.add(val, u.Text); err != nil {
+				return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassSyntax, "Error parsing interval: "+err.Error(), err)
 			}
 			if !p.moreIntervalParts() {
 				break
@@ -263,11 +264,11 @@ func (p *parser) intervalLiteral(kw token) (expr.Expr, error) {
 	}
 	switch {
 	case iv.months != 0 && iv.micros != 0:
-		return nil, newError(p.src, kw.pos, ClassUnsupportedSQL,
+		return nil, sqlsyntax.NewError(p.Src, kw.Pos, ClassUnsupportedSQL,
 			"an INTERVAL cannot mix months or years with days or time; split it into two intervals", nil)
 	case iv.months != 0:
 		if iv.months > math.MaxInt32 || iv.months < math.MinInt32 {
-			return nil, newError(p.src, kw.pos, ClassSyntax, "interval is out of range", nil)
+			return nil, sqlsyntax.NewError(p.Src, kw.Pos, ClassSyntax, "interval is out of range", nil)
 		}
 		return &expr.Literal{Value: arrow.MonthInterval(iv.months), Type: arrow.FixedWidthTypes.MonthInterval}, nil
 	}
@@ -277,17 +278,9 @@ func (p *parser) intervalLiteral(kw token) (expr.Expr, error) {
 // moreIntervalParts reports whether "[+-] value unit" comes next.
 func (p *parser) moreIntervalParts() bool {
 	k := 0
-	if t := p.peek(); t.isOp("-") || t.isOp("+") {
+	if t := p.Peek(); t.IsOp("-") || t.IsOp("+") {
 		k = 1
 	}
-	v := p.peekAt(k)
-	return (v.kind == tNumber || v.kind == tString) && isUnitToken(p.peekAt(k+1))
-}
-
-func isUnitToken(t token) bool {
-	if t.kind != tIdent {
-		return false
-	}
-	_, ok := unitOf(t.text)
-	return ok
+	v := p.PeekAt(k)
+	return (v.Kind == sqlsyntax.Number || v.Kind == sqlsyntax.String) && sqlsyntax.IsUnitToken(p.PeekAt(k+1))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/gostream/gostream/engine/expr"
+	"github.com/gostream/gostream/engine/internal/sqlsyntax"
 )
 
 // ParseExpr parses one Spark SQL expression, as expr() and filter() take:
@@ -17,7 +18,7 @@ func ParseExpr(s string) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectEOF(); err != nil {
+	if err := p.ExpectEOF(); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -32,25 +33,25 @@ func ParseSelectItem(s string) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := p.peek()
-	if t.is("AS") {
-		p.next()
-		t = p.peek()
-		if t.isOp("(") {
-			return nil, newError(p.src, t.pos, ClassUnsupportedSQL, "multi-column aliases AS (a, b) are not supported; alias each column", nil)
+	t := p.Peek()
+	if t.Is("AS") {
+		p.Next()
+		t = p.Peek()
+		if t.IsOp("(") {
+			return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, "multi-column aliases AS (a, b) are not supported; alias each column", nil)
 		}
-		if t.kind != tIdent && t.kind != tQuoted {
-			return nil, p.syntaxErr(t, "expected an alias after AS")
+		if t.Kind != sqlsyntax.Ident && t.Kind != sqlsyntax.Quoted {
+			return nil, p.SyntaxErr(t, "expected an alias after AS")
 		}
 	}
-	if t.kind == tQuoted || t.kind == tIdent && !reserved[strings.ToUpper(t.text)] {
-		p.next()
+	if t.Kind == sqlsyntax.Quoted || t.Kind == sqlsyntax.Ident && !reserved[strings.ToUpper(t.Text)] {
+		p.Next()
 		if _, ok := e.(*expr.Star); ok {
-			return nil, newError(p.src, t.pos, ClassSyntax, "Syntax error at or near "+p.describe(t)+": '*' cannot have an alias", nil)
+			return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassSyntax, "Syntax error at or near "+p.Describe(t)+": '*' cannot have an alias", nil)
 		}
-		e = &expr.Alias{Child: e, Name: t.text}
+		e = &expr.Alias{Child: e, Name: t.Text}
 	}
-	if err := p.expectEOF(); err != nil {
+	if err := p.ExpectEOF(); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -66,23 +67,23 @@ func ParseSortOrder(s string) (*expr.SortOrder, error) {
 		return nil, err
 	}
 	so := &expr.SortOrder{Child: e}
-	if p.accept("DESC") {
+	if p.Accept("DESC") {
 		so.Descending = true
 	} else {
-		p.accept("ASC")
+		p.Accept("ASC")
 	}
 	so.NullsFirst = !so.Descending
-	if p.accept("NULLS") {
-		switch t := p.next(); {
-		case t.is("FIRST"):
+	if p.Accept("NULLS") {
+		switch t := p.Next(); {
+		case t.Is("FIRST"):
 			so.NullsFirst = true
-		case t.is("LAST"):
+		case t.Is("LAST"):
 			so.NullsFirst = false
 		default:
-			return nil, p.syntaxErr(t, "expected FIRST or LAST after NULLS")
+			return nil, p.SyntaxErr(t, "expected FIRST or LAST after NULLS")
 		}
 	}
-	if err := p.expectEOF(); err != nil {
+	if err := p.ExpectEOF(); err != nil {
 		return nil, err
 	}
 	return so, nil
@@ -94,15 +95,7 @@ func ParseSortOrder(s string) (*expr.SortOrder, error) {
 // types are refused with a *ParseError that wraps a
 // *types.UnsupportedTypeError saying what to use instead.
 func ParseDataType(s string) (arrow.DataType, error) {
-	p := newParser(s)
-	t, err := p.dataType()
-	if err != nil {
-		return nil, err
-	}
-	if err := p.expectEOF(); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return sqlsyntax.ParseDataType(s)
 }
 
 // ParseDDL parses a schema written as a DDL column list, as
@@ -111,7 +104,7 @@ func ParseDataType(s string) (arrow.DataType, error) {
 // DECIMAL(10,2)". Columns are nullable unless NOT NULL; COMMENT '...' is
 // accepted and dropped. A whole "struct<...>" type is accepted too.
 func ParseDDL(s string) (*arrow.Schema, error) {
-	return newParser(s).ddl()
+	return sqlsyntax.ParseDDL(s)
 }
 
 // ParseColumnPath splits a column name as col() and DataFrame["..."] read it
@@ -123,7 +116,7 @@ func ParseColumnPath(name string) ([]string, error) {
 	var cur strings.Builder
 	inQuote, quotedPart := false, false
 	fail := func(i int) error {
-		return newError(name, i, ClassSyntax, "Syntax error in attribute name: "+name, nil)
+		return sqlsyntax.NewError(name, i, ClassSyntax, "Syntax error in attribute name: "+name, nil)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]

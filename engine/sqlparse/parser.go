@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/gostream/gostream/engine/expr"
+	"github.com/gostream/gostream/engine/internal/sqlsyntax"
 )
 
 // Binding powers, lowest first: Spark's precedence.
@@ -24,9 +25,6 @@ const (
 	precUnary     = 11
 )
 
-// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
-const maxDepth = 500
-
 // reserved words cannot be column names or aliases without backticks.
 var reserved = map[string]bool{
 	"AND": true, "OR": true, "NOT": true, "IS": true, "IN": true, "LIKE": true,
@@ -35,134 +33,29 @@ var reserved = map[string]bool{
 	"CASE": true, "DIV": true, "ESCAPE": true, "SELECT": true, "WHERE": true,
 }
 
+// parser parses expressions on the token cursor of package sqlsyntax,
+// which also reads the data types inside them (CAST(x AS t), x::t).
 type parser struct {
-	src   string
-	toks  []token
-	i     int
-	depth int
+	*sqlsyntax.Parser
 }
 
 func newParser(src string) *parser {
-	return &parser{src: src, toks: lex(src)}
-}
-
-func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) peekAt(n int) token {
-	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
-	}
-	return p.toks[len(p.toks)-1]
-}
-func (p *parser) next() token {
-	t := p.toks[p.i]
-	if t.kind != tEOF {
-		p.i++
-	}
-	return t
-}
-
-// accept consumes the keyword kw (upper case) when it comes next.
-func (p *parser) accept(kw string) bool {
-	if p.peek().is(kw) {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *parser) acceptOp(op string) bool {
-	if p.peek().isOp(op) {
-		p.i++
-		return true
-	}
-	return false
-}
-
-// describe renders a token as Spark names it in "at or near ...".
-func (p *parser) describe(t token) string {
-	switch t.kind {
-	case tEOF:
-		return "end of input"
-	case tUnterminated:
-		return "'" + firstChar(t.text) + "'"
-	}
-	return "'" + p.src[t.pos:t.end] + "'"
-}
-
-func firstChar(s string) string {
-	for _, r := range s {
-		return string(r)
-	}
-	return s
-}
-
-// syntaxErr reports a syntax error at t; hint (optional) says what was
-// expected.
-func (p *parser) syntaxErr(t token, hint string) *ParseError {
-	msg := "Syntax error at or near " + p.describe(t)
-	switch {
-	case t.kind == tUnterminated && hint == "":
-		hint = "unclosed " + unterminatedWhat(t.text)
-	case t.kind == tIllegal && hint == "":
-		hint = "unexpected character"
-	}
-	if hint != "" {
-		msg += ": " + hint
-	}
-	return newError(p.src, t.pos, ClassSyntax, msg, nil)
-}
-
-func unterminatedWhat(text string) string {
-	switch {
-	case strings.HasPrefix(text, "/*"):
-		return "comment, missing '*/'"
-	case strings.HasPrefix(text, "`"):
-		return "quoted identifier, missing '`'"
-	default:
-		return "string literal"
-	}
-}
-
-// expect consumes the operator op or fails with "missing 'op'".
-func (p *parser) expectOp(op string) error {
-	if p.acceptOp(op) {
-		return nil
-	}
-	return p.syntaxErr(p.peek(), "missing '"+op+"'")
-}
-
-func (p *parser) expectKeyword(kw string) error {
-	if p.accept(kw) {
-		return nil
-	}
-	return p.syntaxErr(p.peek(), "missing '"+kw+"'")
-}
-
-// expectEOF fails with "extra input" when tokens remain.
-func (p *parser) expectEOF() error {
-	t := p.peek()
-	if t.kind == tEOF {
-		return nil
-	}
-	if t.kind == tUnterminated || t.kind == tIllegal {
-		return p.syntaxErr(t, "")
-	}
-	return p.syntaxErr(t, "extra input "+p.describe(t))
+	return &parser{sqlsyntax.NewParser(src)}
 }
 
 // expr parses an expression whose operators bind at least as tightly as min.
 func (p *parser) expr(min int) (expr.Expr, error) {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		return nil, p.syntaxErr(p.peek(), fmt.Sprintf("expression nested more than %d levels deep", maxDepth))
+	p.Depth++
+	defer func() { p.Depth-- }()
+	if p.Depth > sqlsyntax.MaxDepth {
+		return nil, p.SyntaxErr(p.Peek(), fmt.Sprintf("expression nested more than %d levels deep", sqlsyntax.MaxDepth))
 	}
 	left, err := p.prefix()
 	if err != nil {
 		return nil, err
 	}
 	for {
-		t := p.peek()
+		t := p.Peek()
 		prec, ok := p.infixPrec()
 		if !ok || prec < min {
 			return left, nil
@@ -173,7 +66,7 @@ func (p *parser) expr(min int) (expr.Expr, error) {
 			}
 			continue
 		}
-		p.next()
+		p.Next()
 		right, err := p.expr(prec + 1)
 		if err != nil {
 			return nil, err
@@ -185,10 +78,10 @@ func (p *parser) expr(min int) (expr.Expr, error) {
 // infixPrec returns the binding power of the infix operator that comes
 // next, if any.
 func (p *parser) infixPrec() (int, bool) {
-	t := p.peek()
-	switch t.kind {
-	case tOp:
-		switch t.text {
+	t := p.Peek()
+	switch t.Kind {
+	case sqlsyntax.Op:
+		switch t.Text {
 		case "=", "==", "<=>", "!=", "<>", "<", "<=", ">", ">=":
 			return precCompare, true
 		case "|":
@@ -202,8 +95,8 @@ func (p *parser) infixPrec() (int, bool) {
 		case "*", "/", "%":
 			return precMul, true
 		}
-	case tIdent:
-		switch strings.ToUpper(t.text) {
+	case sqlsyntax.Ident:
+		switch strings.ToUpper(t.Text) {
 		case "OR":
 			return precOr, true
 		case "AND":
@@ -213,7 +106,7 @@ func (p *parser) infixPrec() (int, bool) {
 		case "IS", "IN", "LIKE", "ILIKE", "RLIKE", "REGEXP", "BETWEEN":
 			return precPredicate, true
 		case "NOT":
-			switch strings.ToUpper(p.peekAt(1).text) {
+			switch strings.ToUpper(p.PeekAt(1).Text) {
 			case "IN", "LIKE", "ILIKE", "RLIKE", "REGEXP", "BETWEEN":
 				return precPredicate, true
 			}
@@ -233,9 +126,9 @@ var binaryCalls = map[string]string{
 	"||": "concat", "DIV": "div", "&": "bitwise_and", "|": "bitwise_or", "^": "bitwise_xor",
 }
 
-func binary(op token, left, right expr.Expr) expr.Expr {
-	name := op.text
-	if op.kind == tIdent {
+func binary(op sqlsyntax.Token, left, right expr.Expr) expr.Expr {
+	name := op.Text
+	if op.Kind == sqlsyntax.Ident {
 		name = strings.ToUpper(name)
 	}
 	if fn, ok := binaryCalls[name]; ok {
@@ -247,22 +140,22 @@ func binary(op token, left, right expr.Expr) expr.Expr {
 // prefix parses NOT, unary operators, or a primary expression with its
 // postfix operators.
 func (p *parser) prefix() (expr.Expr, error) {
-	t := p.peek()
+	t := p.Peek()
 	switch {
-	case t.is("NOT") || t.isOp("!"):
-		p.next()
+	case t.Is("NOT") || t.IsOp("!"):
+		p.Next()
 		child, err := p.expr(precNot)
 		if err != nil {
 			return nil, err
 		}
 		return &expr.Unary{Op: expr.OpNot, Child: child}, nil
-	case t.isOp("-") || t.isOp("+"):
-		p.next()
-		if n := p.peek(); n.kind == tNumber {
+	case t.IsOp("-") || t.IsOp("+"):
+		p.Next()
+		if n := p.Peek(); n.Kind == sqlsyntax.Number {
 			// Spark folds the sign into a numeric literal: -5 is a literal.
-			p.next()
+			p.Next()
 			sign := ""
-			if t.text == "-" {
+			if t.Text == "-" {
 				sign = "-"
 			}
 			lit, err := p.numberLiteral(n, sign)
@@ -275,12 +168,12 @@ func (p *parser) prefix() (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.text == "+" {
+		if t.Text == "+" {
 			return child, nil
 		}
 		return &expr.Unary{Op: expr.OpNeg, Child: child}, nil
-	case t.isOp("~"):
-		p.next()
+	case t.IsOp("~"):
+		p.Next()
 		child, err := p.expr(precUnary)
 		if err != nil {
 			return nil, err
@@ -299,42 +192,42 @@ func (p *parser) prefix() (expr.Expr, error) {
 // which a dotted name extends.
 func (p *parser) postfix(e expr.Expr, plain bool) (expr.Expr, error) {
 	for {
-		t := p.peek()
+		t := p.Peek()
 		switch {
-		case t.isOp("["):
-			p.next()
+		case t.IsOp("["):
+			p.Next()
 			idx, err := p.expr(0)
 			if err != nil {
 				return nil, err
 			}
-			if err := p.expectOp("]"); err != nil {
+			if err := p.ExpectOp("]"); err != nil {
 				return nil, err
 			}
 			e, plain = &expr.GetItem{Child: e, Key: idx}, false
-		case t.isOp("."):
-			p.next()
-			n := p.next()
+		case t.IsOp("."):
+			p.Next()
+			n := p.Next()
 			switch {
-			case n.isOp("*"):
+			case n.IsOp("*"):
 				ref, ok := e.(*expr.ColumnRef)
 				if !ok || !plain {
-					return nil, p.syntaxErr(n, "'.*' must follow a column or table name")
+					return nil, p.SyntaxErr(n, "'.*' must follow a column or table name")
 				}
 				return &expr.Star{Qualifier: ref.Parts}, nil
-			case n.kind == tIdent || n.kind == tQuoted:
+			case n.Kind == sqlsyntax.Ident || n.Kind == sqlsyntax.Quoted:
 				if ref, ok := e.(*expr.ColumnRef); ok && plain {
 					parts := make([]string, len(ref.Parts), len(ref.Parts)+1)
 					copy(parts, ref.Parts)
-					e = &expr.ColumnRef{Parts: append(parts, n.text)}
+					e = &expr.ColumnRef{Parts: append(parts, n.Text)}
 				} else {
-					e = &expr.GetField{Child: e, Name: n.text}
+					e = &expr.GetField{Child: e, Name: n.Text}
 				}
 			default:
-				return nil, p.syntaxErr(n, "expected a field name after '.'")
+				return nil, p.SyntaxErr(n, "expected a field name after '.'")
 			}
-		case t.isOp("::"):
-			p.next()
-			to, err := p.dataType()
+		case t.IsOp("::"):
+			p.Next()
+			to, err := p.DataType()
 			if err != nil {
 				return nil, err
 			}
@@ -348,24 +241,24 @@ func (p *parser) postfix(e expr.Expr, plain bool) (expr.Expr, error) {
 // predicate parses IS, [NOT] IN, [NOT] LIKE/ILIKE/RLIKE, [NOT] BETWEEN
 // after left.
 func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
-	if p.accept("IS") {
-		not := p.accept("NOT")
+	if p.Accept("IS") {
+		not := p.Accept("NOT")
 		var e expr.Expr
-		switch t := p.next(); {
-		case t.is("NULL"):
+		switch t := p.Next(); {
+		case t.Is("NULL"):
 			if not {
 				return &expr.Unary{Op: expr.OpIsNotNull, Child: left}, nil
 			}
 			return &expr.Unary{Op: expr.OpIsNull, Child: left}, nil
-		case t.is("TRUE"), t.is("FALSE"):
-			e = &expr.Binary{Op: expr.OpEqNullSafe, Left: left, Right: boolLit(t.is("TRUE"))}
-		case t.is("UNKNOWN"):
+		case t.Is("TRUE"), t.Is("FALSE"):
+			e = &expr.Binary{Op: expr.OpEqNullSafe, Left: left, Right: boolLit(t.Is("TRUE"))}
+		case t.Is("UNKNOWN"):
 			if not {
 				return &expr.Unary{Op: expr.OpIsNotNull, Child: left}, nil
 			}
 			return &expr.Unary{Op: expr.OpIsNull, Child: left}, nil
-		case t.is("DISTINCT"):
-			if err := p.expectKeyword("FROM"); err != nil {
+		case t.Is("DISTINCT"):
+			if err := p.ExpectKeyword("FROM"); err != nil {
 				return nil, err
 			}
 			right, err := p.expr(precCompare)
@@ -376,17 +269,17 @@ func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
 			e = &expr.Binary{Op: expr.OpEqNullSafe, Left: left, Right: right}
 			not = !not
 		default:
-			return nil, p.syntaxErr(t, "expected NULL, NOT NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS")
+			return nil, p.SyntaxErr(t, "expected NULL, NOT NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS")
 		}
 		if not {
 			return &expr.Unary{Op: expr.OpNot, Child: e}, nil
 		}
 		return e, nil
 	}
-	not := p.accept("NOT")
+	not := p.Accept("NOT")
 	var e expr.Expr
-	t := p.next()
-	switch strings.ToUpper(t.text) {
+	t := p.Next()
+	switch strings.ToUpper(t.Text) {
 	case "IN":
 		list, err := p.inList()
 		if err != nil {
@@ -394,10 +287,10 @@ func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
 		}
 		e = &expr.In{Child: left, List: list}
 	case "LIKE", "ILIKE", "RLIKE", "REGEXP":
-		kw := strings.ToUpper(t.text)
-		pt := p.peek()
-		if pt.is("ANY") || pt.is("ALL") || pt.is("SOME") {
-			return nil, newError(p.src, pt.pos, ClassUnsupportedSQL, kw+" "+strings.ToUpper(pt.text)+" is not supported; combine single "+kw+" predicates with OR / AND", nil)
+		kw := strings.ToUpper(t.Text)
+		pt := p.Peek()
+		if pt.Is("ANY") || pt.Is("ALL") || pt.Is("SOME") {
+			return nil, sqlsyntax.NewError(p.Src, pt.Pos, ClassUnsupportedSQL, kw+" "+strings.ToUpper(pt.Text)+" is not supported; combine single "+kw+" predicates with OR / AND", nil)
 		}
 		pat, err := p.expr(precCompare)
 		if err != nil {
@@ -405,11 +298,11 @@ func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
 		}
 		s, ok := litString(pat)
 		if !ok {
-			return nil, newError(p.src, pt.pos, ClassUnsupportedSQL,
+			return nil, sqlsyntax.NewError(p.Src, pt.Pos, ClassUnsupportedSQL,
 				"the pattern of "+kw+" must be a string literal such as 'abc%'", nil)
 		}
-		if p.peek().is("ESCAPE") {
-			return nil, newError(p.src, p.peek().pos, ClassUnsupportedSQL,
+		if p.Peek().Is("ESCAPE") {
+			return nil, sqlsyntax.NewError(p.Src, p.Peek().Pos, ClassUnsupportedSQL,
 				"LIKE ... ESCAPE is not supported; the escape character is always '\\'", nil)
 		}
 		switch kw {
@@ -425,7 +318,7 @@ func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := p.expectKeyword("AND"); err != nil {
+		if err := p.ExpectKeyword("AND"); err != nil {
 			return nil, err
 		}
 		hi, err := p.expr(precCompare)
@@ -436,7 +329,7 @@ func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
 			Left:  &expr.Binary{Op: expr.OpGe, Left: left, Right: lo},
 			Right: &expr.Binary{Op: expr.OpLe, Left: left, Right: hi}}
 	default:
-		return nil, p.syntaxErr(t, "")
+		return nil, p.SyntaxErr(t, "")
 	}
 	if not {
 		return &expr.Unary{Op: expr.OpNot, Child: e}, nil
@@ -445,14 +338,14 @@ func (p *parser) predicate(left expr.Expr) (expr.Expr, error) {
 }
 
 func (p *parser) inList() ([]expr.Expr, error) {
-	if err := p.expectOp("("); err != nil {
+	if err := p.ExpectOp("("); err != nil {
 		return nil, err
 	}
-	if t := p.peek(); t.is("SELECT") || t.is("WITH") {
-		return nil, newError(p.src, t.pos, ClassUnsupportedSQL, "IN (subquery) is not supported; join with the other DataFrame instead", nil)
+	if t := p.Peek(); t.Is("SELECT") || t.Is("WITH") {
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, "IN (subquery) is not supported; join with the other DataFrame instead", nil)
 	}
-	if p.peek().isOp(")") {
-		return nil, p.syntaxErr(p.peek(), "IN needs at least one value")
+	if p.Peek().IsOp(")") {
+		return nil, p.SyntaxErr(p.Peek(), "IN needs at least one value")
 	}
 	return p.exprList(")")
 }
@@ -466,58 +359,58 @@ func (p *parser) exprList(closing string) ([]expr.Expr, error) {
 			return nil, err
 		}
 		list = append(list, e)
-		if p.acceptOp(",") {
+		if p.AcceptOp(",") {
 			continue
 		}
-		if p.acceptOp(closing) {
+		if p.AcceptOp(closing) {
 			return list, nil
 		}
-		return nil, p.syntaxErr(p.peek(), "missing '"+closing+"'")
+		return nil, p.SyntaxErr(p.Peek(), "missing '"+closing+"'")
 	}
 }
 
 // primary parses an operand: literal, name, call, CASE, CAST, parentheses.
 func (p *parser) primary() (e expr.Expr, plain bool, err error) {
-	t := p.peek()
-	switch t.kind {
-	case tNumber:
-		p.next()
+	t := p.Peek()
+	switch t.Kind {
+	case sqlsyntax.Number:
+		p.Next()
 		e, err := p.numberLiteral(t, "")
 		return e, false, err
-	case tString:
+	case sqlsyntax.String:
 		return p.stringLiteral(), false, nil
-	case tHex:
-		p.next()
+	case sqlsyntax.Hex:
+		p.Next()
 		e, err := p.hexLiteral(t)
 		return e, false, err
-	case tQuoted:
-		p.next()
-		if p.peek().isOp("(") {
+	case sqlsyntax.Quoted:
+		p.Next()
+		if p.Peek().IsOp("(") {
 			e, err := p.call(t)
 			return e, false, err
 		}
-		return &expr.ColumnRef{Parts: []string{t.text}}, true, nil
-	case tOp:
-		switch t.text {
+		return &expr.ColumnRef{Parts: []string{t.Text}}, true, nil
+	case sqlsyntax.Op:
+		switch t.Text {
 		case "(":
 			e, err := p.parens()
 			return e, false, err
 		case "*":
-			p.next()
+			p.Next()
 			return &expr.Star{}, false, nil
 		}
-		return nil, false, p.syntaxErr(t, "")
-	case tIdent:
+		return nil, false, p.SyntaxErr(t, "")
+	case sqlsyntax.Ident:
 		return p.word()
 	}
-	return nil, false, p.syntaxErr(t, "")
+	return nil, false, p.SyntaxErr(t, "")
 }
 
 // word parses an operand that starts with an identifier or keyword.
 func (p *parser) word() (expr.Expr, bool, error) {
-	t := p.next()
-	kw := strings.ToUpper(t.text)
-	n := p.peek()
+	t := p.Next()
+	kw := strings.ToUpper(t.Text)
+	n := p.Peek()
 	switch kw {
 	case "NULL":
 		return &expr.Literal{Value: nil, Type: arrow.Null}, false, nil
@@ -527,17 +420,17 @@ func (p *parser) word() (expr.Expr, bool, error) {
 		e, err := p.caseWhen(t)
 		return e, false, err
 	case "CAST", "TRY_CAST":
-		if n.isOp("(") {
+		if n.IsOp("(") {
 			e, err := p.cast()
 			return e, false, err
 		}
 	case "EXTRACT":
-		if n.isOp("(") {
+		if n.IsOp("(") {
 			e, err := p.extract()
 			return e, false, err
 		}
 	case "DATE", "TIMESTAMP", "TIMESTAMP_LTZ", "TIMESTAMP_NTZ":
-		if n.kind == tString {
+		if n.Kind == sqlsyntax.String {
 			e, err := p.typedLiteral(t)
 			return e, false, err
 		}
@@ -545,48 +438,48 @@ func (p *parser) word() (expr.Expr, bool, error) {
 		// A column may be called interval: only a value (and a unit after a
 		// number) makes a literal.
 		k := 0
-		if n.isOp("-") || n.isOp("+") {
+		if n.IsOp("-") || n.IsOp("+") {
 			k = 1
 		}
-		v := p.peekAt(k)
-		u := p.peekAt(k + 1)
-		if k == 0 && v.kind == tString || (v.kind == tNumber || v.kind == tString) && u.kind == tIdent && !reserved[strings.ToUpper(u.text)] {
+		v := p.PeekAt(k)
+		u := p.PeekAt(k + 1)
+		if k == 0 && v.Kind == sqlsyntax.String || (v.Kind == sqlsyntax.Number || v.Kind == sqlsyntax.String) && u.Kind == sqlsyntax.Ident && !reserved[strings.ToUpper(u.Text)] {
 			e, err := p.intervalLiteral(t)
 			return e, false, err
 		}
 	case "CURRENT_DATE", "CURRENT_TIMESTAMP":
-		if !n.isOp("(") {
+		if !n.IsOp("(") {
 			return &expr.Call{Name: strings.ToLower(kw)}, false, nil
 		}
 	}
 	switch {
-	case n.isOp("("):
+	case n.IsOp("("):
 		e, err := p.call(t)
 		return e, false, err
-	case n.isOp("->"):
-		return nil, false, newError(p.src, t.pos, ClassUnsupportedSQL, "lambda functions (x -> ...) are not supported; use the built-in column functions", nil)
+	case n.IsOp("->"):
+		return nil, false, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, "lambda functions (x -> ...) are not supported; use the built-in column functions", nil)
 	}
 	if reserved[kw] {
-		return nil, false, p.syntaxErr(t, "")
+		return nil, false, p.SyntaxErr(t, "")
 	}
-	return &expr.ColumnRef{Parts: []string{t.text}}, true, nil
+	return &expr.ColumnRef{Parts: []string{t.Text}}, true, nil
 }
 
 // parens parses "(e)" or a row constructor "(a, b)", which becomes struct(a, b).
 func (p *parser) parens() (expr.Expr, error) {
-	open := p.next()
-	if t := p.peek(); t.is("SELECT") || t.is("WITH") {
-		return nil, newError(p.src, t.pos, ClassUnsupportedSQL, "scalar subqueries are not supported; join with the other DataFrame instead", nil)
+	open := p.Next()
+	if t := p.Peek(); t.Is("SELECT") || t.Is("WITH") {
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, "scalar subqueries are not supported; join with the other DataFrame instead", nil)
 	}
-	if p.peek().isOp(")") {
-		return nil, p.syntaxErr(p.peek(), "expected an expression inside '( )'")
+	if p.Peek().IsOp(")") {
+		return nil, p.SyntaxErr(p.Peek(), "expected an expression inside '( )'")
 	}
 	list, err := p.exprList(")")
 	if err != nil {
 		return nil, err
 	}
-	if p.peek().isOp("->") {
-		return nil, newError(p.src, open.pos, ClassUnsupportedSQL, "lambda functions ((x, y) -> ...) are not supported; use the built-in column functions", nil)
+	if p.Peek().IsOp("->") {
+		return nil, sqlsyntax.NewError(p.Src, open.Pos, ClassUnsupportedSQL, "lambda functions ((x, y) -> ...) are not supported; use the built-in column functions", nil)
 	}
 	if len(list) == 1 {
 		return list[0], nil
@@ -596,28 +489,28 @@ func (p *parser) parens() (expr.Expr, error) {
 
 // call parses name(args...). count(*) becomes count(1), as Spark's parser
 // makes it.
-func (p *parser) call(name token) (expr.Expr, error) {
-	p.next() // (
-	fn := strings.ToLower(name.text)
+func (p *parser) call(name sqlsyntax.Token) (expr.Expr, error) {
+	p.Next() // (
+	fn := strings.ToLower(name.Text)
 	c := &expr.Call{Name: fn}
 	switch {
-	case p.acceptOp(")"):
-	case p.peek().isOp("*") && p.peekAt(1).isOp(")"):
-		p.next()
-		p.next()
+	case p.AcceptOp(")"):
+	case p.Peek().IsOp("*") && p.PeekAt(1).IsOp(")"):
+		p.Next()
+		p.Next()
 		if fn == "count" {
 			c.Args = []expr.Expr{&expr.Literal{Value: int32(1), Type: arrow.PrimitiveTypes.Int32}}
 		} else {
 			c.Args = []expr.Expr{&expr.Star{}}
 		}
 	default:
-		if p.accept("DISTINCT") {
+		if p.Accept("DISTINCT") {
 			c.Distinct = true
 		} else {
-			p.accept("ALL")
+			p.Accept("ALL")
 		}
-		if t := p.peek(); (t.kind == tIdent || t.kind == tQuoted) && p.peekAt(1).isOp("=>") {
-			return nil, newError(p.src, t.pos, ClassUnsupportedSQL, "named arguments (name => value) are not supported; pass arguments by position", nil)
+		if t := p.Peek(); (t.Kind == sqlsyntax.Ident || t.Kind == sqlsyntax.Quoted) && p.PeekAt(1).IsOp("=>") {
+			return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, "named arguments (name => value) are not supported; pass arguments by position", nil)
 		}
 		args, err := p.exprList(")")
 		if err != nil {
@@ -625,14 +518,14 @@ func (p *parser) call(name token) (expr.Expr, error) {
 		}
 		c.Args = args
 	}
-	switch t := p.peek(); {
-	case t.is("OVER"):
-		return nil, newError(p.src, t.pos, ClassUnsupportedSQL,
+	switch t := p.Peek(); {
+	case t.Is("OVER"):
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL,
 			"Non-time-based windows are not supported on streaming DataFrames/Datasets; use window(timeColumn, duration) in groupBy", nil)
-	case t.is("FILTER") && p.peekAt(1).isOp("("):
-		return nil, newError(p.src, t.pos, ClassUnsupportedSQL, "aggregate FILTER (WHERE ...) is not supported; aggregate a CASE WHEN ... END instead", nil)
-	case t.is("WITHIN") || (t.is("IGNORE") || t.is("RESPECT")) && p.peekAt(1).is("NULLS"):
-		return nil, newError(p.src, t.pos, ClassUnsupportedSQL, strings.ToUpper(t.text)+" ... after a function call is not supported", nil)
+	case t.Is("FILTER") && p.PeekAt(1).IsOp("("):
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, "aggregate FILTER (WHERE ...) is not supported; aggregate a CASE WHEN ... END instead", nil)
+	case t.Is("WITHIN") || (t.Is("IGNORE") || t.Is("RESPECT")) && p.PeekAt(1).Is("NULLS"):
+		return nil, sqlsyntax.NewError(p.Src, t.Pos, ClassUnsupportedSQL, strings.ToUpper(t.Text)+" ... after a function call is not supported", nil)
 	}
 	return c, nil
 }
@@ -640,19 +533,19 @@ func (p *parser) call(name token) (expr.Expr, error) {
 // cast parses the rest of CAST(x AS type) or TRY_CAST(x AS type); both
 // become expr.Cast, whose invalid input is null as TRY_CAST's is.
 func (p *parser) cast() (expr.Expr, error) {
-	p.next() // (
+	p.Next() // (
 	child, err := p.expr(0)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectKeyword("AS"); err != nil {
+	if err := p.ExpectKeyword("AS"); err != nil {
 		return nil, err
 	}
-	to, err := p.dataType()
+	to, err := p.DataType()
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectOp(")"); err != nil {
+	if err := p.ExpectOp(")"); err != nil {
 		return nil, err
 	}
 	return &expr.Cast{Child: child, To: to}, nil
@@ -675,20 +568,20 @@ var extractFields = map[string]string{
 
 // extract parses EXTRACT(field FROM source) into Call{field's function}.
 func (p *parser) extract() (expr.Expr, error) {
-	p.next() // (
-	f := p.next()
-	fn, ok := extractFields[strings.ToUpper(f.text)]
-	if f.kind != tIdent || !ok {
-		return nil, p.syntaxErr(f, "expected a field such as YEAR, MONTH, DAY, HOUR, MINUTE, SECOND")
+	p.Next() // (
+	f := p.Next()
+	fn, ok := extractFields[strings.ToUpper(f.Text)]
+	if f.Kind != sqlsyntax.Ident || !ok {
+		return nil, p.SyntaxErr(f, "expected a field such as YEAR, MONTH, DAY, HOUR, MINUTE, SECOND")
 	}
-	if err := p.expectKeyword("FROM"); err != nil {
+	if err := p.ExpectKeyword("FROM"); err != nil {
 		return nil, err
 	}
 	src, err := p.expr(0)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.expectOp(")"); err != nil {
+	if err := p.ExpectOp(")"); err != nil {
 		return nil, err
 	}
 	return &expr.Call{Name: fn, Args: []expr.Expr{src}}, nil
@@ -696,9 +589,9 @@ func (p *parser) extract() (expr.Expr, error) {
 
 // caseWhen parses the rest of CASE [x] WHEN ... THEN ... [ELSE ...] END.
 // The simple form CASE x WHEN v becomes the condition x = v.
-func (p *parser) caseWhen(caseTok token) (expr.Expr, error) {
+func (p *parser) caseWhen(caseTok sqlsyntax.Token) (expr.Expr, error) {
 	var subject expr.Expr
-	if !p.peek().is("WHEN") {
+	if !p.Peek().Is("WHEN") {
 		s, err := p.expr(0)
 		if err != nil {
 			return nil, err
@@ -706,12 +599,12 @@ func (p *parser) caseWhen(caseTok token) (expr.Expr, error) {
 		subject = s
 	}
 	cw := &expr.CaseWhen{}
-	for p.accept("WHEN") {
+	for p.Accept("WHEN") {
 		cond, err := p.expr(0)
 		if err != nil {
 			return nil, err
 		}
-		if err := p.expectKeyword("THEN"); err != nil {
+		if err := p.ExpectKeyword("THEN"); err != nil {
 			return nil, err
 		}
 		val, err := p.expr(0)
@@ -724,17 +617,17 @@ func (p *parser) caseWhen(caseTok token) (expr.Expr, error) {
 		cw.Branches = append(cw.Branches, expr.When{Cond: cond, Value: val})
 	}
 	if len(cw.Branches) == 0 {
-		return nil, p.syntaxErr(p.peek(), "missing 'WHEN'")
+		return nil, p.SyntaxErr(p.Peek(), "missing 'WHEN'")
 	}
-	if p.accept("ELSE") {
+	if p.Accept("ELSE") {
 		e, err := p.expr(0)
 		if err != nil {
 			return nil, err
 		}
 		cw.Else = e
 	}
-	if !p.accept("END") {
-		return nil, p.syntaxErr(p.peek(), "missing 'END' of the CASE at pos "+fmt.Sprint(newError(p.src, caseTok.pos, "", "", nil).Col))
+	if !p.Accept("END") {
+		return nil, p.SyntaxErr(p.Peek(), "missing 'END' of the CASE at pos "+fmt.Sprint(sqlsyntax.NewError(p.Src, caseTok.Pos, "", "", nil).Col))
 	}
 	return cw, nil
 }

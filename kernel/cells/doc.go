@@ -20,6 +20,15 @@
 // keeps the first definition of a type's fields and methods, so changing a
 // type needs a new name or a kernel restart.
 //
+// Two rewrites of top-level statements (toplevel.go) work around yaegi's
+// global code: a compound statement (for, if, switch, select, block) that
+// declares several names from one value inside it (a, b := f(),
+// if v, ok := m[k]; ...) or holds a type switch with an assignment runs as
+// `func() { stmt }()`, which yaegi types correctly and which means the same
+// in Go; and a top-level defer records its call (function and arguments
+// evaluated at the defer) to run, last first, when the cell ends, after its
+// result is computed, also when it panicked.
+//
 // The value of a trailing expression is the cell's result: text/plain
 // always (%v, strings quoted, nil for nil) plus text/html, text/markdown,
 // image/svg+xml, image/png, application/json and merged bundles when the
@@ -42,8 +51,12 @@
 // statement). As in Go, print and println write to stderr, formatted as the
 // runtime formats them (calls are rewritten into the cell runtime's Print
 // and Println unless the session declares its own print or println).
+// Compiled code that calls back into cell code on a goroutine of its own (a
+// streaming query calling its foreachBatch function) can route that
+// goroutine's output to a chosen cell with Executor.Attach, which the
+// session uses to keep a query's prints in the cell that started it.
 // Routing a write costs a stack walk only while goroutines started by cells
-// are alive (see router). Writes through os.Stdout and os.Stderr themselves go through
+// are alive or a goroutine is attached (see router). Writes through os.Stdout and os.Stderr themselves go through
 // a pipe (the variables keep their *os.File type) and reach the running
 // cell, or the last one when none runs. Output of compiled code that writes
 // to the process's own stdout is not captured.
@@ -63,8 +76,13 @@
 // notebook API's exceptions name themselves AnalysisException,
 // StreamingQueryException ...), else the type of the panic value ("panic"
 // for strings, runtime.Error for runtime errors),
-// evalue its message, and the traceback lists the interpreted frames as
-// cellN:line:col with the source line and a caret. A panic in a goroutine
+// evalue its message, and the traceback lists the interpreted frames,
+// innermost first, each as "cellN:line:col in main.f" at the call the frame
+// was making (the innermost call in cell code for the first), with the
+// source line and carets under the call. yaegi does not say which node
+// was running, so the call is found in the source by what was called (see
+// position.go); when several calls of a body match, the first in
+// evaluation order is marked and the traceback says so. A panic in a goroutine
 // the cell started is recovered and published on that cell's outputs as a
 // stderr stream starting with "<ename> in a goroutine started by cellN";
 // the kernel lives on. os.Exit and log.Fatal* (also through log.Default()

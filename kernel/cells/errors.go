@@ -80,8 +80,8 @@ func (e *Executor) errorContent(err error) *kernel.ErrorContent {
 }
 
 // panicError is the error output of a panic with value r; trace holds the
-// "cellN:L:C in f" lines of the interpreted frames it unwound.
-func (e *Executor) panicError(r any, trace []string) *kernel.ErrorContent {
+// interpreted frames it unwound, innermost first (see trace.go).
+func (e *Executor) panicError(r any, trace []traceFrame) *kernel.ErrorContent {
 	if p, ok := r.(interp.Panic); ok {
 		r = p.Value
 	}
@@ -101,15 +101,37 @@ func (e *Executor) panicError(r any, trace []string) *kernel.ErrorContent {
 	if err, ok := r.(error); ok {
 		evalue = err.Error()
 	}
-	tb := []string{ename + ": " + evalue}
-	prev := ""
-	for _, l := range trace {
-		if l == prev {
-			continue
+	if fmt.Sprintf("%T", r) == "*interp.cfgError" {
+		// A run-time check of yaegi's own, such as a failed type
+		// assertion; its message starts with the position, which the
+		// traceback shows.
+		ename, evalue = "runtime.Error", userPos(evalue)
+		if loc := cellPos.FindStringIndex(evalue); loc != nil && loc[0] == 0 {
+			evalue = strings.TrimPrefix(evalue[loc[1]:], ": ")
 		}
-		prev = l
-		tb = append(tb, "  "+l)
-		tb = append(tb, e.sourceLines(l)...)
+	}
+	tb := []string{ename + ": " + evalue}
+	frames := e.resolveTrace(r, trace)
+	for i := 0; i < len(frames); {
+		p := frames[i]
+		n := 1
+		for i+n < len(frames) && frames[i+n] == p {
+			n++
+		}
+		i += n
+		tb = append(tb, "  "+p.String())
+		if p.cell != "" {
+			tb = append(tb, e.sourceSpan(p.cell, p.line, p.col, p.endCol)...)
+		}
+		switch {
+		case p.matches == 2:
+			tb = append(tb, "    (or the other place in "+p.fn+" that can raise it)")
+		case p.matches > 2:
+			tb = append(tb, fmt.Sprintf("    (or one of the %d other places in %s that can raise it)", p.matches-1, p.fn))
+		}
+		if n > 1 {
+			tb = append(tb, fmt.Sprintf("  [the frame above repeats %d more times]", n-1))
+		}
 	}
 	return &kernel.ErrorContent{EName: ename, EValue: evalue, Traceback: tb}
 }
@@ -188,6 +210,12 @@ func (e *Executor) sourceLines(msg string) []string {
 	name := m[1][:strings.Index(m[1], ":")]
 	line, _ := strconv.Atoi(m[2])
 	col, _ := strconv.Atoi(m[3])
+	return e.sourceSpan(name, line, col, col+1)
+}
+
+// sourceSpan returns line of cell name, with carets under columns col to
+// endCol (exclusive; at least one caret, none past the end of the line).
+func (e *Executor) sourceSpan(name string, line, col, endCol int) []string {
 	e.srcMu.RLock()
 	src, ok := e.sources[name]
 	e.srcMu.RUnlock()
@@ -208,5 +236,8 @@ func (e *Executor) sourceLines(msg string) []string {
 		}
 	}
 	caret.WriteByte('^')
+	for i := col; i < endCol-1 && i < len(strings.TrimRight(text, " \t")); i++ {
+		caret.WriteByte('^')
+	}
 	return []string{"    " + text, "    " + caret.String()}
 }

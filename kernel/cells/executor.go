@@ -77,6 +77,9 @@ type Executor struct {
 
 	job atomic.Pointer[job] // the program execute runs
 
+	topLevel atomic.Pointer[cell] // the cell whose top-level code runs
+	deferMu  sync.Mutex
+
 	cellsMu sync.Mutex
 	cells   []*cell
 

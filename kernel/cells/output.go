@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"regexp"
 	"runtime"
 	"strconv"
 	"sync"
@@ -25,24 +24,32 @@ type cell struct {
 	out    kernel.Outputs
 	ctx    context.Context
 	cancel context.CancelFunc
+	defers []deferred // recorded by top-level defers; guarded by Executor.deferMu
 }
 
 // router sends output to the cell that produced it. Goroutines started by
-// cell code register themselves (goroutine id -> cell); any other goroutine
-// writes to the running cell, or to the last one when none runs.
+// cell code register themselves (goroutine id -> cell), goroutines of
+// compiled code that call back into cell code are attached to a cell for
+// the duration of the call (Executor.Attach); any other goroutine writes to
+// the running cell, or to the last one when none runs.
 //
 // Finding the writing goroutine's id costs a stack walk (runtime.Stack
 // formats the whole stack, ~20 µs in interpreted code), so forG avoids it:
 // with no registered goroutine alive every write goes to the running cell;
 // otherwise the bottom of the writer's stack (runtime.Callers, ~3 µs) tells
 // registered goroutines from others, and when every registered goroutine
-// belongs to one cell no id is needed either.
+// belongs to one cell no id is needed either. While a goroutine is
+// attached every write needs the id.
 type router struct {
 	mu      sync.RWMutex
 	current *cell
 	last    *cell
 	byG     map[uint64]*cell
 	byCell  map[*cell]int // live registered goroutines per cell
+	// attached maps goroutines attached with Executor.Attach to their cell;
+	// nAttached is len(attached).
+	attached  map[uint64]*cell
+	nAttached atomic.Int64
 	// live is len(byG); only is the cell every live registered goroutine
 	// belongs to, nil when there are none or several cells.
 	live atomic.Int64
@@ -50,15 +57,15 @@ type router struct {
 	// entries caches, per goroutine entry (the return PC of the frame above
 	// runtime.goexit), whether it is a registered cell goroutine.
 	entries sync.Map
-	// traces holds the "cellN:L:C: panic: f(...)" lines that yaegi prints
-	// while a panic unwinds interpreted frames, per goroutine; traces of
-	// unregistered goroutines are kept in mainTrace.
-	traces    map[uint64][]string
-	mainTrace []string
+	// traces holds the interpreted frames a panic unwound (see trace.go),
+	// per goroutine; traces of unregistered goroutines are kept in
+	// mainTrace.
+	traces    map[uint64][]traceFrame
+	mainTrace []traceFrame
 }
 
 func newRouter() *router {
-	return &router{byG: map[uint64]*cell{}, byCell: map[*cell]int{}, traces: map[uint64][]string{}}
+	return &router{byG: map[uint64]*cell{}, byCell: map[*cell]int{}, attached: map[uint64]*cell{}, traces: map[uint64][]traceFrame{}}
 }
 
 // goid returns the id of the calling goroutine, parsed from its stack header
@@ -116,20 +123,25 @@ func (r *router) onCellGoroutine() goroutineKind {
 // forG returns the cell the calling goroutine writes to, or nil when no cell
 // has run yet.
 func (r *router) forG() *cell {
-	if r.live.Load() == 0 {
-		return r.fallback()
-	}
-	switch r.onCellGoroutine() {
-	case kindOther:
-		return r.fallback()
-	case kindCell:
-		if c := r.only.Load(); c != nil {
-			return c
+	if r.nAttached.Load() == 0 {
+		if r.live.Load() == 0 {
+			return r.fallback()
+		}
+		switch r.onCellGoroutine() {
+		case kindOther:
+			return r.fallback()
+		case kindCell:
+			if c := r.only.Load(); c != nil {
+				return c
+			}
 		}
 	}
 	id := goid()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	if c := r.attached[id]; c != nil {
+		return c
+	}
 	if c := r.byG[id]; c != nil {
 		return c
 	}
@@ -174,8 +186,8 @@ func (r *router) enter(c *cell) uint64 {
 	return id
 }
 
-// exit unregisters goroutine id and returns the panic lines it collected.
-func (r *router) exit(id uint64) []string {
+// exit unregisters goroutine id and returns the panic frames it collected.
+func (r *router) exit(id uint64) []traceFrame {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.drop(id)
@@ -215,12 +227,12 @@ func (r *router) forgetGoroutines() {
 	r.mu.Lock()
 	r.byG = map[uint64]*cell{}
 	r.byCell = map[*cell]int{}
-	r.traces = map[uint64][]string{}
+	r.traces = map[uint64][]traceFrame{}
 	r.recount()
 	r.mu.Unlock()
 }
 
-func (r *router) takeMainTrace() []string {
+func (r *router) takeMainTrace() []traceFrame {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t := r.mainTrace
@@ -228,29 +240,11 @@ func (r *router) takeMainTrace() []string {
 	return t
 }
 
-// panicLine matches what yaegi prints for each interpreted frame a panic
-// unwinds through.
-var panicLine = regexp.MustCompile(`^(\S+:\d+:\d+): panic: (.*)\n?$`)
-
-// notePanicLine records p when it is such a line and reports whether it was.
-func (r *router) notePanicLine(p []byte) bool {
-	if !bytes.Contains(p, []byte(": panic: ")) {
-		return false
-	}
-	m := panicLine.FindSubmatch(p)
-	if m == nil {
-		return false
-	}
-	line := userPos(string(m[1])) + " in " + string(bytes.TrimSuffix(m[2], []byte("(...)")))
-	id := goid()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.byG[id]; ok {
-		r.traces[id] = append(r.traces[id], line)
-	} else {
-		r.mainTrace = append(r.mainTrace, line)
-	}
-	return true
+// ownTrace reports whether goroutine id keeps its own panic lines: it was
+// started by a cell or is attached to one; r.mu is held.
+func (r *router) ownTrace(id uint64) bool {
+	_, registered := r.byG[id]
+	return registered || r.attached[id] != nil
 }
 
 // streamWriter is the interpreter's stdout or stderr: every Write goes to

@@ -32,7 +32,13 @@ func (e *compileError) Unwrap() error { return e.err }
 // runCode runs the Go source of one cell: imports first, then declarations
 // and statements in source order, then the trailing expression, whose value
 // is the result.
-func (e *Executor) runCode(c *cell, hardCtx context.Context, src string) (kernel.MIMEBundle, *kernel.ErrorContent) {
+func (e *Executor) runCode(c *cell, hardCtx context.Context, src string) (data kernel.MIMEBundle, ec *kernel.ErrorContent) {
+	e.topLevel.Store(c)
+	defer func() {
+		if ec = e.runDefers(c, ec); ec != nil {
+			data = nil
+		}
+	}()
 	items, err := splitCell(c.name, rewriteStdin(src))
 	if err != nil {
 		return nil, e.errorContent(&compileError{syntax: true, err: err})
@@ -287,7 +293,9 @@ func (e *Executor) parse(src string, block bool) (ast.Node, error) {
 	rewritePrint(f, e.sess.declared)
 	rewriteGo(f)
 	if block {
-		return f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body, nil
+		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+		rewriteTopLevel(body)
+		return body, nil
 	}
 	e.sess.recordFile(f, e.in.FileSet())
 	return f, nil
@@ -422,7 +430,7 @@ func rewriteStdin(src string) string {
 	return string(b)
 }
 
-// builtins that can start a goroutine but are not values.
+// builtins that go and defer statements can call but that are not values.
 var builtinFuncs = map[string]bool{
 	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
 	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
@@ -437,7 +445,7 @@ func rewriteGo(f *ast.File) {
 	fix := func(list []ast.Stmt) {
 		for i, s := range list {
 			if g, ok := s.(*ast.GoStmt); ok {
-				list[i] = goCall(g)
+				list[i] = runtimeCall(g.Call, g.Go, "Go", "GoDots")
 			}
 		}
 	}
@@ -451,17 +459,17 @@ func rewriteGo(f *ast.File) {
 			fix(n.Body)
 		case *ast.LabeledStmt:
 			if g, ok := n.Stmt.(*ast.GoStmt); ok {
-				n.Stmt = goCall(g)
+				n.Stmt = runtimeCall(g.Call, g.Go, "Go", "GoDots")
 			}
 		}
 		return true
 	})
 }
 
-func goCall(g *ast.GoStmt) ast.Stmt {
-	call := g.Call
-	pos := g.Go
-	fn := "Go"
+// runtimeCall returns the statement `__gs.fn(f, x, y)` that replaces the go
+// or defer statement at pos calling call: fnDots instead of fn when the
+// last argument is spread, and a function literal around calls of builtins.
+func runtimeCall(call *ast.CallExpr, pos token.Pos, fn, fnDots string) ast.Stmt {
 	var args []ast.Expr
 	if id, ok := call.Fun.(*ast.Ident); ok && builtinFuncs[id.Name] {
 		// go close(ch): builtins are not values, so wrap the call.
@@ -473,7 +481,7 @@ func goCall(g *ast.GoStmt) ast.Stmt {
 	} else {
 		args = append([]ast.Expr{call.Fun}, call.Args...)
 		if call.Ellipsis.IsValid() {
-			fn = "GoDots"
+			fn = fnDots
 		}
 	}
 	return &ast.ExprStmt{X: &ast.CallExpr{

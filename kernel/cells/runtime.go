@@ -43,13 +43,15 @@ func (e *Executor) symbols() interp.Exports {
 	stdin := e.stdin
 	return interp.Exports{
 		rtPath + "/cellrt": {
-			"Go":      reflect.ValueOf(e.goStart),
-			"GoDots":  reflect.ValueOf(e.goStartDots),
-			"Input":   reflect.ValueOf(e.input),
-			"Print":   reflect.ValueOf(func(args ...any) { e.builtinPrint(false, args) }),
-			"Println": reflect.ValueOf(func(args ...any) { e.builtinPrint(true, args) }),
-			"Run":     reflect.ValueOf(e.execJob),
-			"Stdin":   reflect.ValueOf(&stdin).Elem(),
+			"Defer":     reflect.ValueOf(e.deferCall),
+			"DeferDots": reflect.ValueOf(e.deferCallDots),
+			"Go":        reflect.ValueOf(e.goStart),
+			"GoDots":    reflect.ValueOf(e.goStartDots),
+			"Input":     reflect.ValueOf(e.input),
+			"Print":     reflect.ValueOf(func(args ...any) { e.builtinPrint(false, args) }),
+			"Println":   reflect.ValueOf(func(args ...any) { e.builtinPrint(true, args) }),
+			"Run":       reflect.ValueOf(e.execJob),
+			"Stdin":     reflect.ValueOf(&stdin).Elem(),
 		},
 		"os/os": {
 			"Exit":   reflect.ValueOf(func(code int) { panic(exitPanic{code}) }),
@@ -192,7 +194,7 @@ func callArgs(t reflect.Type, args []any, dots bool) ([]reflect.Value, error) {
 
 // reportGoroutinePanic publishes a panic of a goroutine started by cell c on
 // c's outputs as a labelled stderr stream.
-func (e *Executor) reportGoroutinePanic(c *cell, r any, trace []string) {
+func (e *Executor) reportGoroutinePanic(c *cell, r any, trace []traceFrame) {
 	ec := e.panicError(r, trace)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s in a goroutine started by %s: %s\n", ec.EName, c.name, ec.EValue)

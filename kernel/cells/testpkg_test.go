@@ -39,12 +39,34 @@ func Check(n int) (int, error) {
 	return n, nil
 }
 
+// Must returns n, and panics with a *Failure when n is negative: a compiled
+// call that raises from inside an argument list.
+func Must(n int) int {
+	if n < 0 {
+		panic(&Failure{"AnalysisException", fmt.Sprintf("negative: %d", n)})
+	}
+	return n
+}
+
+// Each calls f with each of xs: compiled code calling back into cells.
+func Each(xs []int, f func(int)) {
+	for _, x := range xs {
+		f(x)
+	}
+}
+
+// Store writes into the map m, which panics in compiled code when m is nil.
+func Store(m map[string]int, k string) { m[k] = len(k) }
+
 var testExports = interp.Exports{
 	"gostream/testpkg/testpkg": {
 		"Chart":      reflect.ValueOf((*Chart)(nil)),
 		"Failure":    reflect.ValueOf((*Failure)(nil)),
 		"Fail":       reflect.ValueOf(Fail),
 		"Check":      reflect.ValueOf(Check),
+		"Each":       reflect.ValueOf(Each),
+		"Must":       reflect.ValueOf(Must),
+		"Store":      reflect.ValueOf(Store),
 		"NewFailure": reflect.ValueOf(func(class, msg string) error { return &Failure{class, msg} }),
 	},
 }

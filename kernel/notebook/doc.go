@@ -17,11 +17,14 @@
 //   - Blocking calls (AwaitTermination, ProcessAllAvailable, actions) wait
 //     on the running cell's context, so the stop button ends the wait.
 //     Interrupting a wait never stops the query itself.
-//   - A query prints (console sink, Show inside foreachBatch) into the
-//     output area of the cell that started it, and the session tracks every
-//     query it started (Streams(), %streams, %stop).
+//   - A query prints (console sink, Show, fmt, println and log inside
+//     foreachBatch) into the output area of the cell that started it, and
+//     the session tracks every query it started (Streams(), %streams,
+//     %stop). Writes inside foreachBatch (Write, WriteKafka) belong to the
+//     query: interrupting whichever cell runs does not cancel them.
 //   - Re-running the cell that started a query stops that query first, and
-//     the cell says so; WriteStream()...Replace() takes over the name of an
+//     the cell says so (a cell is known by the notebook cell id the front
+//     end sends, else by its code); WriteStream()...Replace() takes over the name of an
 //     active query instead of failing as Spark does.
 //
 // What a cell shows: a DataFrame as its value (or Display(df)) shows as a

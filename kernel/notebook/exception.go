@@ -53,6 +53,7 @@ func classOf(err error) string {
 		analysis  *expr.AnalysisError
 		query     *engine.StreamingQueryException
 		malformed *format.MalformedError
+		merge     *engine.SchemaMergeError
 		typ       *types.UnsupportedTypeError
 		corrupt   *checkpoint.CorruptError
 	)
@@ -63,7 +64,7 @@ func classOf(err error) string {
 		return "ParseException"
 	case errors.As(err, &analysis), errors.As(err, &typ), errors.Is(err, plan.ErrNotStreamingAction):
 		return "AnalysisException"
-	case errors.As(err, &malformed):
+	case errors.As(err, &malformed), errors.As(err, &merge):
 		return "SparkException"
 	case errors.As(err, &corrupt), errors.Is(err, checkpoint.ErrLocked), errors.Is(err, checkpoint.ErrNewerVersion):
 		return "IllegalStateException"

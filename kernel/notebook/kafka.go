@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -78,7 +79,18 @@ func (k *LocalKafka) String() string {
 // WriteKafka writes the rows of a batch DataFrame (or of a micro-batch
 // inside ForeachBatch) to Kafka: a value column, optional key, topic (or
 // the "topic" option), headers and partition columns, and kafka.* options.
-// It returns once Kafka has acknowledged every record.
+// It returns once Kafka has acknowledged every record. In a cell the stop
+// button cancels the write; inside ForeachBatch the write belongs to the
+// query, not to whichever cell runs.
 func (d *DataFrame) WriteKafka(opts map[string]string) {
-	raise(d.df.WriteKafka(d.s.ctx(), opts))
+	s := d.s
+	ctx := context.Background()
+	if d.out == nil {
+		ctx = s.ctx()
+	}
+	err := d.df.WriteKafka(ctx, opts)
+	if err != nil && ctx.Err() != nil {
+		s.checkWait(ctx, nil)
+	}
+	raise(err)
 }

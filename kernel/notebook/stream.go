@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine"
+	"github.com/gostream/gostream/kernel"
 	"github.com/gostream/gostream/kernel/notebook/host"
 )
 
@@ -20,6 +21,9 @@ type DataStreamWriter struct {
 	replace  bool
 	// qout is the started query's output: the cell that ran Start.
 	qout io.Writer
+	// qcell is qout as the outputs that what the foreachBatch function
+	// prints goes to (host.QueryOutput.Outputs).
+	qcell kernel.Outputs
 }
 
 // Format sets the sink: console, memory, csv, json, parquet.
@@ -59,10 +63,14 @@ func (w *DataStreamWriter) Trigger(t Trigger) *DataStreamWriter { w.w.Trigger(t)
 
 // ForeachBatch calls fn with every micro-batch as a batch DataFrame and its
 // batch id (a replayed batch comes again with the same id). A panic in fn
-// fails the query with that error.
+// fails the query with that error. What fn prints (fmt, println, log, Show)
+// goes to the cell that started the query, whichever cell runs when the
+// batch does, and what it writes (Write, WriteKafka) belongs to the query:
+// interrupting a cell does not cancel it.
 func (w *DataStreamWriter) ForeachBatch(fn func(df *DataFrame, batchID int64)) *DataStreamWriter {
 	w.callback = true
 	w.w.ForeachBatch(func(df *engine.DataFrame, batchID int64) (err error) {
+		defer w.s.h.AttachOutput(w.qcell)()
 		defer func() {
 			if r := recover(); r != nil {
 				if e, ok := r.(error); ok {
@@ -82,7 +90,8 @@ func (w *DataStreamWriter) ForeachBatch(fn func(df *DataFrame, batchID int64)) *
 // when given, is the file sink's output folder.
 //
 // Re-running the cell that started a query stops that query first (a cell
-// is known by its code) and the cell says so, so that no invisible
+// is known by its notebook cell id, or by its code when the front end sends
+// no id) and the cell says so, so that no invisible
 // duplicate keeps running. A query's own output (console sink, Show in
 // foreachBatch) goes to the output area of the cell that started it.
 func (w *DataStreamWriter) Start(path ...string) *StreamingQuery {
@@ -99,7 +108,7 @@ func (w *DataStreamWriter) start(ownDisplay bool, path ...string) *StreamingQuer
 		raise(h.StopActiveNamed(cell, w.name))
 	}
 	out := h.NewQueryOutput(cell)
-	w.qout = out
+	w.qout, w.qcell = out, out.Outputs()
 	w.w.Output(out)
 	q, err := w.w.Start(path...)
 	if err != nil && strings.Contains(err.Error(), "as a query with that name is already active") {

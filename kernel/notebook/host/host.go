@@ -22,7 +22,10 @@
 //     display added at the end of that cell, which also carries a status
 //     line and, if the query fails, its error.
 //   - Re-running the cell that started a query stops that query first (a
-//     cell is known by its code), so no invisible duplicate keeps running.
+//     cell is known by the notebook cell id the front end sends, else by its
+//     code), so no invisible duplicate keeps running.
+//   - Output of a foreachBatch function (fmt, println, log) goes to the cell
+//     that started the query, through the router AttachOutput uses.
 package host
 
 import (
@@ -49,7 +52,8 @@ type Cell struct {
 	ID  int
 	Out kernel.Outputs
 	// Key identifies the notebook cell across runs: executions of the same
-	// code have the same key. "" when the code is not known.
+	// notebook cell (by the cell id the front end sent, else by the code)
+	// have the same key. "" when neither is known.
 	Key string
 	// Running is false between cells.
 	Running bool
@@ -83,13 +87,15 @@ type Query struct {
 type Host struct {
 	spark *engine.Session
 
-	mu       sync.Mutex
-	cur      Cell
-	last     kernel.Outputs
-	nextCode string
-	queries  []*Query
-	lives    []*liveEntry
-	names    int // display_N names handed out
+	mu      sync.Mutex
+	cur     Cell
+	last    kernel.Outputs
+	nextKey string
+	queries []*Query
+	lives   []*liveEntry
+	names   int // display_N names handed out
+
+	attach attachFunc // routes a goroutine's output; see AttachOutput
 }
 
 // New returns a Host with a fresh engine session whose default output is
@@ -113,10 +119,21 @@ var Default = New()
 func (h *Host) Spark() *engine.Session { return h.spark }
 
 // NextCode records the code of the cell about to run, which identifies the
-// notebook cell (the kernel calls it before BeginCell).
-func (h *Host) NextCode(code string) {
+// notebook cell when the front end sends no cell id (the kernel calls it
+// before BeginCell).
+func (h *Host) NextCode(code string) { h.NextCell("", code) }
+
+// NextCell records the notebook cell id (from the execute_request's
+// metadata, "" when the front end sent none) and the code of the cell about
+// to run; the id identifies the notebook cell when there is one, else the
+// code does (the kernel calls it before BeginCell).
+func (h *Host) NextCell(cellID, code string) {
+	key := cellKey(code)
+	if cellID != "" {
+		key = "id:" + cellID
+	}
 	h.mu.Lock()
-	h.nextCode = code
+	h.nextKey = key
 	h.mu.Unlock()
 }
 
@@ -133,8 +150,8 @@ func cellKey(code string) string {
 // BeginCell records the cell that starts running.
 func (h *Host) BeginCell(ctx context.Context, id int, out kernel.Outputs) {
 	h.mu.Lock()
-	h.cur = Cell{Ctx: ctx, ID: id, Out: out, Key: cellKey(h.nextCode), Running: true}
-	h.nextCode = ""
+	h.cur = Cell{Ctx: ctx, ID: id, Out: out, Key: h.nextKey, Running: true}
+	h.nextKey = ""
 	h.last = out
 	h.mu.Unlock()
 }
@@ -380,7 +397,8 @@ func (h *Host) Stop(key string) ([]*Query, error) {
 
 // ReplaceRerun applies the re-run rule before cell starts a query: every
 // active query started by an earlier run of the same notebook cell (same
-// code) is stopped, and the cell says so. It returns the stopped queries.
+// cell id, or same code when the front end sends no id) is stopped, and the
+// cell says so. It returns the stopped queries.
 func (h *Host) ReplaceRerun(cell Cell) []*Query {
 	if cell.Key == "" {
 		return nil

@@ -39,22 +39,28 @@ func (h *Host) NewQueryOutput(cell Cell) *QueryOutput {
 
 // Write prints p in the starting cell.
 func (o *QueryOutput) Write(p []byte) (int, error) {
+	o.stream("stdout", string(p))
+	return len(p), nil
+}
+
+// stream prints text in the starting cell: on stream name while the cell
+// runs, then into the display.
+func (o *QueryOutput) stream(name, text string) {
 	o.mu.Lock()
 	if !o.late {
 		if o.start != nil {
-			o.start.Stream("stdout", string(p))
+			o.start.Stream(name, text)
 		}
 		o.mu.Unlock()
-		return len(p), nil
+		return
 	}
 	o.mu.Unlock()
-	_, _ = o.log.Write(p)
+	_, _ = o.log.Write([]byte(text))
 	if l := o.live.Load(); l != nil {
 		l.Mark()
 	} else {
 		o.show()
 	}
-	return len(p), nil
 }
 
 // bind attaches the query the output belongs to.

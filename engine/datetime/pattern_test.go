@@ -1,4 +1,4 @@
-package format
+package datetime
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ func micros(y, mo, d, h, mi, s, us int) int64 {
 	return time.Date(y, time.Month(mo), d, h, mi, s, us*1000, time.UTC).UnixMicro()
 }
 
-func TestTimeFormatParse(t *testing.T) {
+func TestPatternParse(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Skip("no zoneinfo:", err)
@@ -43,7 +43,7 @@ func TestTimeFormatParse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.pattern+"/"+tc.input, func(t *testing.T) {
-			f, err := ParseTimestampPattern(tc.pattern)
+			f, err := Compile(tc.pattern)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +58,7 @@ func TestTimeFormatParse(t *testing.T) {
 	}
 }
 
-func TestTimeFormatParseErrors(t *testing.T) {
+func TestPatternParseErrors(t *testing.T) {
 	tests := []struct{ pattern, input string }{
 		{"yyyy-MM-dd", "2024-13-01"},
 		{"yyyy-MM-dd", "2024-02-30"},
@@ -69,18 +69,18 @@ func TestTimeFormatParseErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.pattern+"/"+tc.input, func(t *testing.T) {
-			f, err := ParseTimestampPattern(tc.pattern)
+			f, err := Compile(tc.pattern)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v, err := f.ParseTimestamp(tc.input, nil); !errors.Is(err, ErrTimeParse) {
-				t.Errorf("got %v, %v; want an ErrTimeParse error", v, err)
+			if v, err := f.ParseTimestamp(tc.input, nil); !errors.Is(err, ErrParse) {
+				t.Errorf("got %v, %v; want an ErrParse error", v, err)
 			}
 		})
 	}
 }
 
-func TestParseTimestampPatternErrors(t *testing.T) {
+func TestCompileErrors(t *testing.T) {
 	tests := []struct{ pattern, want string }{
 		{"yyyy-MM-dd'T", "unterminated quote"},
 		{"yyyy[-MM", "unbalanced '['"},
@@ -90,15 +90,15 @@ func TestParseTimestampPatternErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.pattern, func(t *testing.T) {
-			_, err := ParseTimestampPattern(tc.pattern)
-			if !errors.Is(err, ErrTimePattern) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want ErrTimePattern containing %q", err, tc.want)
+			_, err := Compile(tc.pattern)
+			if !errors.Is(err, ErrPattern) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want ErrPattern containing %q", err, tc.want)
 			}
 		})
 	}
 }
 
-func TestTimeFormatFormat(t *testing.T) {
+func TestPatternFormat(t *testing.T) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Skip("no zoneinfo:", err)
@@ -125,51 +125,12 @@ func TestTimeFormatFormat(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.pattern, func(t *testing.T) {
-			f, err := ParseTimestampPattern(tc.pattern)
+			f, err := Compile(tc.pattern)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := f.FormatTimestamp(tc.at, tc.loc); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestParseTimestampLenient(t *testing.T) {
-	tests := []struct {
-		input string
-		want  int64
-		ok    bool
-	}{
-		{"2024-05-01 10:00:03", micros(2024, 5, 1, 10, 0, 3, 0), true},
-		{"2024-05-01T10:00:03", micros(2024, 5, 1, 10, 0, 3, 0), true},
-		{"2024-05-01T10:00:03.123456789", micros(2024, 5, 1, 10, 0, 3, 123456), true},
-		{"2024-05-01T10:00:03Z", micros(2024, 5, 1, 10, 0, 3, 0), true},
-		{"2024-05-01T10:00:03+05:30", micros(2024, 5, 1, 4, 30, 3, 0), true},
-		{"2024-05-01T10:00:03-0100", micros(2024, 5, 1, 11, 0, 3, 0), true},
-		{"2024-05-01 10:00:03 UTC+1", micros(2024, 5, 1, 9, 0, 3, 0), true},
-		{"2024-05-01 10:00:03 Europe/Paris", micros(2024, 5, 1, 8, 0, 3, 0), true},
-		{" 2024-05-01 ", micros(2024, 5, 1, 0, 0, 0, 0), true},
-		{"2024-05", micros(2024, 5, 1, 0, 0, 0, 0), true},
-		{"2024", micros(2024, 1, 1, 0, 0, 0, 0), true},
-		{"2024-05-01T", micros(2024, 5, 1, 0, 0, 0, 0), true},
-		{"2024-05-01 7:5", micros(2024, 5, 1, 7, 5, 0, 0), true},
-		{"24-05-01", 0, false},
-		{"2024-05-32", 0, false},
-		{"2024-05-01 24:00:00", 0, false},
-		{"2024-05-01 10:00:03 Nowhere/Land", 0, false},
-		{"yesterday", 0, false},
-		{"", 0, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.input, func(t *testing.T) {
-			got, err := ParseTimestamp(tc.input, nil)
-			if (err == nil) != tc.ok {
-				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
-			}
-			if got != tc.want {
-				t.Errorf("got %v, want %v", time.UnixMicro(got).UTC(), time.UnixMicro(tc.want).UTC())
 			}
 		})
 	}
@@ -192,30 +153,102 @@ func TestDatePatterns(t *testing.T) {
 			if tc.pattern == "" {
 				days, err = ParseDate(tc.input)
 			} else {
-				var f *TimeFormat
-				if f, err = ParseTimestampPattern(tc.pattern); err == nil {
+				var f *Pattern
+				if f, err = Compile(tc.pattern); err == nil {
 					days, err = f.ParseDate(tc.input)
 				}
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := MustTimeFormat(DefaultDatePattern).FormatDate(days); got != tc.want {
+			if got := MustCompile(DefaultDatePattern).FormatDate(days); got != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
 	}
 }
 
-func TestCivilRoundTrip(t *testing.T) {
-	for days := int64(-800000); days < 800000; days += 97 {
-		y, m, d := civilFromDays(days)
-		if back := daysFromCivil(y, m, d); back != days {
-			t.Fatalf("days %d -> %d-%d-%d -> %d", days, y, m, d, back)
-		}
-		want := time.Unix(days*86400, 0).UTC()
-		if int(y) != want.Year() || m != int(want.Month()) || d != want.Day() {
-			t.Fatalf("days %d: got %d-%d-%d, want %s", days, y, m, d, want.Format("2006-01-02"))
-		}
+func TestPatternRoundTrip(t *testing.T) {
+	us := micros(2024, 3, 5, 14, 7, 9, 12345)
+	tests := []struct {
+		pattern, formatted string
+		parse              string
+		parsed             int64
+		ok                 bool
+	}{
+		{"yyyy-MM-dd HH:mm:ss", "2024-03-05 14:07:09", "2024-03-05 14:07:09", micros(2024, 3, 5, 14, 7, 9, 0), true},
+		{"yyyy-MM-dd'T'HH:mm:ss.SSSSSS", "2024-03-05T14:07:09.012345", "2024-03-05T14:07:09.012345", us, true},
+		{"dd/MMM/yyyy:HH:mm:ss Z", "05/Mar/2024:14:07:09 +0000", "05/Mar/2024:14:07:09 +0100", micros(2024, 3, 5, 13, 7, 9, 0), true},
+		{"h:mm a", "2:07 PM", "2:07 PM", micros(1970, 1, 1, 14, 7, 0, 0), true},
+		{"yyyyMMdd", "20240305", "20240305", micros(2024, 3, 5, 0, 0, 0, 0), true},
+		{"EEEE, MMMM d, yy", "Tuesday, March 5, 24", "Tuesday, March 5, 24", micros(2024, 3, 5, 0, 0, 0, 0), true},
+		{"yyyy-MM-dd", "2024-03-05", "2024-3-5", 0, false},
+		{"yyyy-MM-dd", "2024-03-05", "2024-02-30", 0, false},
+		{"yyyy-MM-dd", "2024-03-05", "2024-03-05 extra", 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.pattern+"/"+tc.parse, func(t *testing.T) {
+			p, err := Compile(tc.pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := string(p.AppendTimestamp(nil, us, nil)); got != tc.formatted {
+				t.Errorf("format: got %q, want %q", got, tc.formatted)
+			}
+			got, ok := p.StringToTimestamp(tc.parse, nil)
+			if ok != tc.ok || (ok && got != tc.parsed) {
+				t.Errorf("parse: got %d %v, want %d %v", got, ok, tc.parsed, tc.ok)
+			}
+		})
+	}
+	if _, err := Compile("YYYY-ww"); err == nil {
+		t.Error("week-based pattern letters must be refused")
+	}
+}
+
+func TestPatternParseErrorText(t *testing.T) {
+	tests := []struct{ pattern, input, want string }{
+		{"yyyy-MM-dd", "2024-5-01", `cannot parse datetime "2024-5-01" with pattern "yyyy-MM-dd": expected 2 digits at position 5`},
+		{"yyyy-MM-dd", "2024-02-30", "day 30 out of range for month 2"},
+		{"yyyy-MM-dd", "2024-02-03x", `unparsed text "x" at position 10`},
+		{"HH:mm", "24:00", "value 24 out of range [0, 23] at position 0"},
+		{"yyyy MMM", "2024 Foo", "expected a name at position 5"},
+		{"HH:mm VV", "10:00 Nowhere/Land", `unknown time zone "Nowhere/Land"`},
+		{"HH:mm XXX", "10:00 +", "expected a zone offset at position 6"},
+		{"'at' HH", "on 10", `expected "at " at position 0`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.pattern+"/"+tc.input, func(t *testing.T) {
+			p := MustCompile(tc.pattern)
+			_, err := p.ParseTimestamp(tc.input, nil)
+			if !errors.Is(err, ErrParse) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want ErrParse containing %q", err, tc.want)
+			}
+			if _, ok := p.StringToTimestamp(tc.input, nil); ok {
+				t.Errorf("StringToTimestamp(%q) ok, want a failure", tc.input)
+			}
+		})
+	}
+}
+
+func TestParseAllocations(t *testing.T) {
+	p := MustCompile("yyyy-MM-dd HH:mm:ss.SSS")
+	tests := []struct {
+		name string
+		f    func()
+	}{
+		{"lenient", func() { StringToTimestamp("2024-05-01 10:00:03.123456", nil) }},
+		{"lenient bad", func() { StringToTimestamp("2024-05-01 25:00", nil) }},
+		{"lenient date", func() { StringToDate("2024-05-01") }},
+		{"pattern", func() { p.StringToTimestamp("2024-05-01 10:00:03.123", nil) }},
+		{"pattern bad", func() { p.StringToTimestamp("2024-05-01 10:00", nil) }},
+		{"format", func() { p.AppendTimestamp(make([]byte, 0, 64), 1714557603123456, nil) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := testing.AllocsPerRun(100, tc.f); got > 1 {
+				t.Errorf("%v allocations per call, want at most 1", got)
+			}
+		})
 	}
 }

@@ -1,16 +1,15 @@
-package kafkalocal
+// Package kafkapart holds the record partitioner that the Kafka sink and
+// the in-process cluster of package kafkalocal both produce with, so that
+// tests place records exactly where the sink does.
+package kafkapart
 
-import (
-	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sasl"
-	"github.com/twmb/franz-go/pkg/sasl/plain"
-	"github.com/twmb/franz-go/pkg/sasl/scram"
-)
+import "github.com/twmb/franz-go/pkg/kgo"
 
-// partitioner sends a record with a partition set (>= 0) there, and any
-// other record where Kafka's default partitioner would (murmur2 of the key,
-// sticky batches without one).
-func partitioner() kgo.Partitioner {
+// Explicit sends a record whose Partition is set (>= 0) to that partition,
+// as Spark's Kafka sink does with a partition column, and any other record
+// where Kafka's default partitioner would: murmur2 of the key, sticky
+// batches without a key.
+func Explicit() kgo.Partitioner {
 	return explicitPartitioner{kgo.StickyKeyPartitioner(nil)}
 }
 
@@ -37,14 +36,4 @@ func (p explicitTopicPartitioner) Partition(r *kgo.Record, n int) int {
 		return int(r.Partition)
 	}
 	return p.def.Partition(r, n)
-}
-
-func mechanism(u User) sasl.Mechanism {
-	switch u.Mechanism {
-	case "SCRAM-SHA-256":
-		return scram.Auth{User: u.Name, Pass: u.Password}.AsSha256Mechanism()
-	case "SCRAM-SHA-512":
-		return scram.Auth{User: u.Name, Pass: u.Password}.AsSha512Mechanism()
-	}
-	return plain.Auth{User: u.Name, Pass: u.Password}.AsMechanism()
 }

@@ -1,4 +1,4 @@
-package sqlparse
+package sqlsyntax
 
 import (
 	"strings"
@@ -6,34 +6,36 @@ import (
 	"unicode/utf8"
 )
 
-type tokenKind int
+// TokenKind classifies a Token.
+type TokenKind int
 
 const (
-	tEOF          tokenKind = iota
-	tIdent                  // unquoted identifier or keyword
-	tQuoted                 // `quoted identifier`
-	tNumber                 // numeric literal, suffix included (1, 1.5, 1e3, 10L, 1.5BD)
-	tString                 // 'string' or "string", unescaped in text
-	tHex                    // X'0AFF', hex digits in text
-	tOp                     // operator or punctuation
-	tIllegal                // a character that starts no token
-	tUnterminated           // a string, quoted identifier or comment without its end
+	EOF          TokenKind = iota
+	Ident                  // unquoted identifier or keyword
+	Quoted                 // `quoted identifier`
+	Number                 // numeric literal, suffix included (1, 1.5, 1e3, 10L, 1.5BD)
+	String                 // 'string' or "string", unescaped in text
+	Hex                    // X'0AFF', hex digits in text
+	Op                     // operator or punctuation
+	Illegal                // a character that starts no token
+	Unterminated           // a string, quoted identifier or comment without its end
 )
 
-// token is one lexeme. For tQuoted and tString, text is the decoded value;
-// otherwise it is the source text. pos and end are byte offsets.
-type token struct {
-	kind     tokenKind
-	text     string
-	pos, end int
+// Token is one lexeme. For Quoted and String, Text is the decoded value;
+// otherwise it is the source text. Pos and End are byte offsets.
+type Token struct {
+	Kind     TokenKind
+	Text     string
+	Pos, End int
 }
 
-// is reports whether t is the keyword kw (upper case), in any case.
-func (t token) is(kw string) bool {
-	return t.kind == tIdent && strings.EqualFold(t.text, kw)
+// Is reports whether t is the keyword kw (upper case), in any case.
+func (t Token) Is(kw string) bool {
+	return t.Kind == Ident && strings.EqualFold(t.Text, kw)
 }
 
-func (t token) isOp(op string) bool { return t.kind == tOp && t.text == op }
+// IsOp reports whether t is the operator op.
+func (t Token) IsOp(op string) bool { return t.Kind == Op && t.Text == op }
 
 // operators, longest first so that the first match is the longest.
 var operators = []string{
@@ -42,10 +44,10 @@ var operators = []string{
 	"|", "&", "^", "~", "!", ":", ";",
 }
 
-// lex splits src into tokens, ending with tEOF. A lexical error becomes a
-// tIllegal or tUnterminated token so that the parser reports it in place.
-func lex(src string) []token {
-	toks := make([]token, 0, len(src)/3+1)
+// Lex splits src into tokens, ending with EOF. A lexical error becomes an
+// Illegal or Unterminated token so that the parser reports it in place.
+func Lex(src string) []Token {
+	toks := make([]Token, 0, len(src)/3+1)
 	i := 0
 	for {
 		// Skip whitespace and comments.
@@ -60,7 +62,7 @@ func lex(src string) []token {
 			} else if c == '/' && strings.HasPrefix(src[i:], "/*") {
 				end := strings.Index(src[i+2:], "*/")
 				if end < 0 {
-					return append(toks, token{kind: tUnterminated, text: "/*", pos: i, end: len(src)})
+					return append(toks, Token{Kind: Unterminated, Text: "/*", Pos: i, End: len(src)})
 				}
 				i += end + 4
 			} else if c >= utf8.RuneSelf {
@@ -74,11 +76,11 @@ func lex(src string) []token {
 			}
 		}
 		if i >= len(src) {
-			return append(toks, token{kind: tEOF, pos: len(src), end: len(src)})
+			return append(toks, Token{Kind: EOF, Pos: len(src), End: len(src)})
 		}
 		start := i
 		c := src[i]
-		var prev token
+		var prev Token
 		if len(toks) > 0 {
 			prev = toks[len(toks)-1]
 		}
@@ -86,46 +88,46 @@ func lex(src string) []token {
 		case (c == 'x' || c == 'X') && i+1 < len(src) && src[i+1] == '\'':
 			end := strings.IndexByte(src[i+2:], '\'')
 			if end < 0 {
-				return append(toks, token{kind: tUnterminated, text: src[i:], pos: i, end: len(src)})
+				return append(toks, Token{Kind: Unterminated, Text: src[i:], Pos: i, End: len(src)})
 			}
 			i += end + 3
-			toks = append(toks, token{kind: tHex, text: src[start+2 : i-1], pos: start, end: i})
+			toks = append(toks, Token{Kind: Hex, Text: src[start+2 : i-1], Pos: start, End: i})
 		case (c == 'r' || c == 'R') && i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"'):
 			q := src[i+1]
 			end := strings.IndexByte(src[i+2:], q)
 			if end < 0 {
-				return append(toks, token{kind: tUnterminated, text: src[i:], pos: i, end: len(src)})
+				return append(toks, Token{Kind: Unterminated, Text: src[i:], Pos: i, End: len(src)})
 			}
 			i += end + 3
-			toks = append(toks, token{kind: tString, text: src[start+2 : i-1], pos: start, end: i})
+			toks = append(toks, Token{Kind: String, Text: src[start+2 : i-1], Pos: start, End: i})
 		case isIdentStart(src, i):
 			for i < len(src) && isIdentPart(src, i) {
 				_, n := utf8.DecodeRuneInString(src[i:])
 				i += n
 			}
-			toks = append(toks, token{kind: tIdent, text: src[start:i], pos: start, end: i})
+			toks = append(toks, Token{Kind: Ident, Text: src[start:i], Pos: start, End: i})
 		case isDigit(c) || c == '.' && i+1 < len(src) && isDigit(src[i+1]) && !endsOperand(prev):
 			i = scanNumber(src, i)
-			kind := tNumber
+			kind := Number
 			if i < len(src) && isIdentPart(src, i) {
 				// Spark reads 1a or 10seconds as one identifier.
 				for i < len(src) && isIdentPart(src, i) {
 					_, n := utf8.DecodeRuneInString(src[i:])
 					i += n
 				}
-				kind = tIdent
+				kind = Ident
 				if strings.ContainsRune(src[start:i], '.') {
-					kind = tIllegal
+					kind = Illegal
 				}
 			}
-			toks = append(toks, token{kind: kind, text: src[start:i], pos: start, end: i})
+			toks = append(toks, Token{Kind: kind, Text: src[start:i], Pos: start, End: i})
 		case c == '\'' || c == '"':
 			val, end, ok := scanString(src, i)
 			if !ok {
-				return append(toks, token{kind: tUnterminated, text: src[i:], pos: i, end: len(src)})
+				return append(toks, Token{Kind: Unterminated, Text: src[i:], Pos: i, End: len(src)})
 			}
 			i = end
-			toks = append(toks, token{kind: tString, text: val, pos: start, end: i})
+			toks = append(toks, Token{Kind: String, Text: val, Pos: start, End: i})
 		case c == '`':
 			var b strings.Builder
 			i++
@@ -145,15 +147,15 @@ func lex(src string) []token {
 				i++
 			}
 			if !closed {
-				return append(toks, token{kind: tUnterminated, text: src[start:], pos: start, end: len(src)})
+				return append(toks, Token{Kind: Unterminated, Text: src[start:], Pos: start, End: len(src)})
 			}
-			toks = append(toks, token{kind: tQuoted, text: b.String(), pos: start, end: i})
+			toks = append(toks, Token{Kind: Quoted, Text: b.String(), Pos: start, End: i})
 		default:
 			matched := false
 			for _, op := range operators {
 				if strings.HasPrefix(src[i:], op) {
 					i += len(op)
-					toks = append(toks, token{kind: tOp, text: op, pos: start, end: i})
+					toks = append(toks, Token{Kind: Op, Text: op, Pos: start, End: i})
 					matched = true
 					break
 				}
@@ -161,7 +163,7 @@ func lex(src string) []token {
 			if !matched {
 				_, n := utf8.DecodeRuneInString(src[i:])
 				i += n
-				toks = append(toks, token{kind: tIllegal, text: src[start:i], pos: start, end: i})
+				toks = append(toks, Token{Kind: Illegal, Text: src[start:i], Pos: start, End: i})
 			}
 		}
 	}
@@ -169,8 +171,8 @@ func lex(src string) []token {
 
 // endsOperand reports whether a '.' after t is a field access rather than
 // the start of a number such as .5.
-func endsOperand(t token) bool {
-	return t.kind == tIdent || t.kind == tQuoted || t.isOp(")") || t.isOp("]")
+func endsOperand(t Token) bool {
+	return t.Kind == Ident || t.Kind == Quoted || t.IsOp(")") || t.IsOp("]")
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
