@@ -51,41 +51,24 @@ func isNumeric(t arrow.DataType) bool {
 // appendJSONValue appends arr[i] as a JSON value: numbers as numbers (NaN
 // and infinities as the Table Schema strings "NaN", "INF", "-INF"),
 // timestamps as ISO 8601 strings in UTC, binary as base64, lists as arrays,
-// structs and maps as objects.
+// structs and maps as objects. Booleans, integers and decimals are Spark's
+// show text (engine/format), which is already a JSON literal.
 func appendJSONValue(dst []byte, arr arrow.Array, i int, scratch *[]byte) []byte {
 	if arr.IsNull(i) {
 		return append(dst, "null"...)
 	}
 	switch a := arr.(type) {
+	case *array.Boolean, *array.Int8, *array.Int16, *array.Int32, *array.Int64,
+		*array.Uint8, *array.Uint16, *array.Uint32, *array.Uint64, *array.Decimal128:
+		return format.Formatter{}.Append(dst, arr, i)
 	case *array.String:
 		return appendJSONString(dst, a.Value(i))
 	case *array.LargeString:
 		return appendJSONString(dst, a.Value(i))
-	case *array.Boolean:
-		return strconv.AppendBool(dst, a.Value(i))
-	case *array.Int8:
-		return strconv.AppendInt(dst, int64(a.Value(i)), 10)
-	case *array.Int16:
-		return strconv.AppendInt(dst, int64(a.Value(i)), 10)
-	case *array.Int32:
-		return strconv.AppendInt(dst, int64(a.Value(i)), 10)
-	case *array.Int64:
-		return strconv.AppendInt(dst, a.Value(i), 10)
-	case *array.Uint8:
-		return strconv.AppendUint(dst, uint64(a.Value(i)), 10)
-	case *array.Uint16:
-		return strconv.AppendUint(dst, uint64(a.Value(i)), 10)
-	case *array.Uint32:
-		return strconv.AppendUint(dst, uint64(a.Value(i)), 10)
-	case *array.Uint64:
-		return strconv.AppendUint(dst, a.Value(i), 10)
 	case *array.Float32:
 		return appendJSONFloat(dst, float64(a.Value(i)), 32)
 	case *array.Float64:
 		return appendJSONFloat(dst, a.Value(i), 64)
-	case *array.Decimal128:
-		// Spark's plain decimal text is a valid JSON number.
-		return format.Formatter{}.Append(dst, arr, i)
 	case *array.Timestamp:
 		*scratch = format.Formatter{}.Append((*scratch)[:0], arr, i)
 		iso := bytes.Replace(*scratch, []byte{' '}, []byte{'T'}, 1)
@@ -96,12 +79,9 @@ func appendJSONValue(dst []byte, arr arrow.Array, i int, scratch *[]byte) []byte
 	case *array.Date32, *array.Date64:
 		*scratch = format.Formatter{}.Append((*scratch)[:0], arr, i)
 		return appendJSONString(dst, string(*scratch))
-	case *array.Binary:
-		return appendJSONString(dst, base64.StdEncoding.EncodeToString(a.Value(i)))
-	case *array.LargeBinary:
-		return appendJSONString(dst, base64.StdEncoding.EncodeToString(a.Value(i)))
-	case *array.FixedSizeBinary:
-		return appendJSONString(dst, base64.StdEncoding.EncodeToString(a.Value(i)))
+	case *array.Binary, *array.LargeBinary, *array.FixedSizeBinary:
+		*scratch = format.Formatter{BinaryAsText: true}.Append((*scratch)[:0], arr, i)
+		return append(base64.StdEncoding.AppendEncode(append(dst, '"'), *scratch), '"')
 	case *array.Map:
 		start, end := a.ValueOffsets(i)
 		keys, items := a.Keys(), a.Items()

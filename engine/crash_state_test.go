@@ -1,13 +1,8 @@
 package engine_test
 
 import (
-	"context"
 	"fmt"
-	"math/rand"
-	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,12 +17,8 @@ const crashStateEnv = "GOSTREAM_CRASH_STATE_CHILD"
 // append mode, run with Trigger.AvailableNow until every file is read and
 // every closable window written, unless it is killed first.
 func TestCrashStateChild(t *testing.T) {
-	dirs := os.Getenv(crashStateEnv)
-	if dirs == "" {
-		t.Skip("runs only as the child of TestCrashStatefulRecovery")
-	}
-	parts := strings.Split(dirs, string(os.PathListSeparator))
-	in, out, cp := parts[0], parts[1], parts[2]
+	args := crashChildArgs(t, crashStateEnv)
+	in, out, cp := args[0], args[1], args[2]
 	s := engine.NewSession()
 	q, err := s.ReadStream().Schema("id BIGINT, sec BIGINT").Option("maxFilesPerTrigger", 1).Csv(in).
 		WithColumn("ts", F.Col("sec").Cast("timestamp")).
@@ -36,12 +27,7 @@ func TestCrashStateChild(t *testing.T) {
 		Agg(F.Count("*").Alias("n"), F.Sum("id").Alias("total")).
 		Select(F.Col("window.start").Cast("bigint").Alias("start"), F.Col("n"), F.Col("total")).
 		WriteStream().Format("csv").Option("checkpointLocation", cp).Trigger(engine.AvailableNow()).Start(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.AwaitTermination(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	runToEnd(t, q, err)
 }
 
 // TestCrashStatefulRecovery kills a stateful query (window aggregation,
@@ -72,43 +58,8 @@ func TestCrashStatefulRecovery(t *testing.T) {
 	}
 	writeFile(t, in, "part-999.csv", "999999,100000\n")
 
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
-	run := func(killAfter time.Duration) (finished bool) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashStateChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashStateEnv+"="+strings.Join([]string{in, out, cp}, string(os.PathListSeparator)))
-		var stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stderr, &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		if killAfter > 0 {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("child failed: %v\n%s", err, stderr.String())
-				}
-				return true
-			case <-time.After(killAfter):
-				cmd.Process.Signal(syscall.SIGKILL)
-				<-done
-				return false
-			}
-		}
-		if err := <-done; err != nil {
-			t.Fatalf("child failed: %v\n%s", err, stderr.String())
-		}
-		return true
-	}
-	kills := 0
-	for i := 0; i < 8; i++ {
-		if run(time.Duration(40+rng.Intn(300)) * time.Millisecond) {
-			break
-		}
-		kills++
-	}
-	run(0)
+	kills := killAndRestart(t, crashChild{test: "TestCrashStateChild", env: crashStateEnv, args: []string{in, out, cp},
+		kills: 8, delay: 40 * time.Millisecond, jitter: 300 * time.Millisecond})
 	t.Logf("killed the query %d times", kills)
 
 	s := engine.NewSession()

@@ -1,14 +1,9 @@
 package engine_test
 
 import (
-	"context"
 	"fmt"
-	"math/rand"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,22 +16,13 @@ const crashEnv = "GOSTREAM_CRASH_CHILD"
 // file-to-file query with Trigger.AvailableNow until every input file is
 // processed, unless it is killed first.
 func TestCrashChild(t *testing.T) {
-	dirs := os.Getenv(crashEnv)
-	if dirs == "" {
-		t.Skip("runs only as the child of TestCrashRecovery")
-	}
-	parts := strings.Split(dirs, string(os.PathListSeparator))
-	in, out, cp := parts[0], parts[1], parts[2]
+	args := crashChildArgs(t, crashEnv)
+	in, out, cp := args[0], args[1], args[2]
 	s := engine.NewSession()
 	q, err := s.ReadStream().Schema("id INT, payload STRING").Option("maxFilesPerTrigger", 1).Csv(in).
 		WithColumn("twice", "id").
 		WriteStream().Format("csv").Option("checkpointLocation", cp).Trigger(engine.AvailableNow()).Start(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.AwaitTermination(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	runToEnd(t, q, err)
 }
 
 // TestCrashRecovery kills a file-source-to-file-sink query with SIGKILL at
@@ -55,43 +41,8 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		writeFile(t, in, fmt.Sprintf("part-%03d.csv", f), b.String())
 	}
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
-	run := func(killAfter time.Duration) (finished bool) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashEnv+"="+strings.Join([]string{in, out, cp}, string(os.PathListSeparator)))
-		var stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stderr, &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		if killAfter > 0 {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("child failed: %v\n%s", err, stderr.String())
-				}
-				return true
-			case <-time.After(killAfter):
-				cmd.Process.Signal(syscall.SIGKILL)
-				<-done
-				return false
-			}
-		}
-		if err := <-done; err != nil {
-			t.Fatalf("child failed: %v\n%s", err, stderr.String())
-		}
-		return true
-	}
-	kills := 0
-	for i := 0; i < 8; i++ {
-		if run(time.Duration(150+rng.Intn(400)) * time.Millisecond) {
-			break
-		}
-		kills++
-	}
-	run(0)
+	kills := killAndRestart(t, crashChild{test: "TestCrashChild", env: crashEnv, args: []string{in, out, cp},
+		kills: 8, delay: 150 * time.Millisecond, jitter: 400 * time.Millisecond})
 	t.Logf("killed the query %d times", kills)
 
 	s := engine.NewSession()

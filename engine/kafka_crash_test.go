@@ -2,12 +2,7 @@ package engine_test
 
 import (
 	"context"
-	"math/rand"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,23 +20,15 @@ const kafkaCrashEnv = "GOSTREAM_KAFKA_CRASH_CHILD"
 // TestKafkaCrashChild is the child process of TestKafkaCrashRecovery: a
 // Kafka-to-Kafka query with Trigger.AvailableNow, killed at random.
 func TestKafkaCrashChild(t *testing.T) {
-	env := os.Getenv(kafkaCrashEnv)
-	if env == "" {
-		t.Skip("runs only as the child of TestKafkaCrashRecovery")
-	}
-	bootstrap, cp, _ := strings.Cut(env, "|")
+	args := crashChildArgs(t, kafkaCrashEnv)
+	bootstrap, cp := args[0], args[1]
 	s := engine.NewSession()
 	q, err := s.ReadStream().Format("kafka").Option("kafka.bootstrap.servers", bootstrap).
 		Option("subscribe", "in").Option("startingOffsets", "earliest").Option("maxOffsetsPerTrigger", 30).Load().
 		SelectExpr("value").
 		WriteStream().Format("kafka").Option("kafka.bootstrap.servers", bootstrap).Option("topic", "out").
 		Option("checkpointLocation", cp).Trigger(engine.AvailableNow()).Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.AwaitTermination(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	runToEnd(t, q, err)
 }
 
 // TestKafkaCrashRecovery kills a Kafka-to-Kafka query with SIGKILL at random
@@ -57,43 +44,8 @@ func TestKafkaCrashRecovery(t *testing.T) {
 	const n = 9000
 	produceTo(t, c, "in", 3, numbered("r", 0, n)...)
 	cp := t.TempDir()
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
-	run := func(killAfter time.Duration) (finished bool) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKafkaCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), kafkaCrashEnv+"="+c.Bootstrap()+"|"+cp)
-		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		if killAfter > 0 {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("child failed: %v\n%s", err, out.String())
-				}
-				return true
-			case <-time.After(killAfter):
-				cmd.Process.Signal(syscall.SIGKILL)
-				<-done
-				return false
-			}
-		}
-		if err := <-done; err != nil {
-			t.Fatalf("child failed: %v\n%s", err, out.String())
-		}
-		return true
-	}
-	kills := 0
-	for i := 0; i < 6; i++ {
-		if run(time.Duration(50+rng.Intn(600)) * time.Millisecond) {
-			break
-		}
-		kills++
-	}
-	run(0)
+	kills := killAndRestart(t, crashChild{test: "TestKafkaCrashChild", env: kafkaCrashEnv, args: []string{c.Bootstrap(), cp},
+		kills: 6, delay: 50 * time.Millisecond, jitter: 600 * time.Millisecond})
 
 	ctx := context.Background()
 	read := func(topic string) []arrowRow {
