@@ -3,6 +3,7 @@ package display
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"math"
 	"strings"
 )
@@ -99,7 +100,7 @@ func (v QueryView) svg() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="11">`,
 		svgWidth, svgHeight, svgWidth, svgHeight)
-	fmt.Fprintf(&b, `<title>%s</title>`, escapeHTML(v.chartSummary()))
+	fmt.Fprintf(&b, `<title>%s</title>`, html.EscapeString(v.chartSummary()))
 	var lo, hi int64
 	if n := len(v.Recent); n > 0 {
 		lo, hi = v.Recent[0].BatchID, v.Recent[n-1].BatchID
@@ -161,7 +162,7 @@ func (v QueryView) svg() string {
 
 // axes draws a chart's frame, title and end labels.
 func axes(b *strings.Builder, left int, title string, top float64, lo, hi int64) {
-	fmt.Fprintf(b, `<text x="%d" y="%d" font-weight="bold" fill="currentColor">%s</text>`, left, plotTop-10, escapeHTML(title))
+	fmt.Fprintf(b, `<text x="%d" y="%d" font-weight="bold" fill="currentColor">%s</text>`, left, plotTop-10, html.EscapeString(title))
 	fmt.Fprintf(b, `<path d="M%d %dV%dH%d" fill="none" stroke="currentColor" stroke-opacity=".4"/>`, left, plotTop, plotTop+plotH, left+plotW)
 	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end" fill="currentColor" opacity=".75">%s</text>`, left-4, plotTop+4, axisNumber(top))
 	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end" fill="currentColor" opacity=".75">0</text>`, left-4, plotTop+plotH+4)

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// appendHTML appends s with HTML's special characters escaped.
+// appendHTML appends s with HTML's special characters escaped, as
+// html.EscapeString does, without making a string of s.
 func appendHTML(dst []byte, s []byte) []byte {
 	start := 0
 	for i, c := range s {
@@ -29,14 +30,6 @@ func appendHTML(dst []byte, s []byte) []byte {
 		start = i + 1
 	}
 	return append(dst, s[start:]...)
-}
-
-// escapeHTML returns s with HTML's special characters escaped.
-func escapeHTML(s string) string {
-	if !strings.ContainsAny(s, `<>&"'`) {
-		return s
-	}
-	return string(appendHTML(nil, []byte(s)))
 }
 
 // commas formats n with thousands separators: 12,345.

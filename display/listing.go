@@ -3,6 +3,7 @@ package display
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"strings"
 )
 
@@ -63,9 +64,9 @@ func Listing(views []QueryView) Bundle {
 
 	var h strings.Builder
 	h.WriteString(`<div class="gs-display gs-listing">` + tableCSS)
-	h.WriteString(`<div class="gs-caption">` + escapeHTML(summary) + `</div><table><thead><tr>`)
+	h.WriteString(`<div class="gs-caption">` + html.EscapeString(summary) + `</div><table><thead><tr>`)
 	for _, c := range listingHeader {
-		h.WriteString("<th>" + escapeHTML(c) + "</th>")
+		h.WriteString("<th>" + html.EscapeString(c) + "</th>")
 	}
 	h.WriteString("</tr></thead><tbody>")
 	for i, row := range table {
@@ -73,13 +74,13 @@ func Listing(views []QueryView) Bundle {
 		for j, c := range row {
 			switch {
 			case j == 3:
-				fmt.Fprintf(&h, `<td class="gs-str"><span class="gs-badge gs-%s">%s</span></td>`, views[i].State(), escapeHTML(c))
+				fmt.Fprintf(&h, `<td class="gs-str"><span class="gs-badge gs-%s">%s</span></td>`, views[i].State(), html.EscapeString(c))
 			case j == 8 && c != "":
-				h.WriteString(`<td class="gs-str gs-error">` + escapeHTML(c) + "</td>")
+				h.WriteString(`<td class="gs-str gs-error">` + html.EscapeString(c) + "</td>")
 			case j >= 4 && j <= 7:
-				h.WriteString(`<td class="gs-num">` + escapeHTML(c) + "</td>")
+				h.WriteString(`<td class="gs-num">` + html.EscapeString(c) + "</td>")
 			default:
-				h.WriteString(`<td class="gs-str">` + escapeHTML(c) + "</td>")
+				h.WriteString(`<td class="gs-str">` + html.EscapeString(c) + "</td>")
 			}
 		}
 		h.WriteString("</tr>")

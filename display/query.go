@@ -3,6 +3,7 @@ package display
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/gostream/gostream/engine/stream"
@@ -210,14 +211,14 @@ func (v QueryView) Panel() Bundle {
 	var h strings.Builder
 	h.WriteString(`<div class="gs-display gs-panel">` + tableCSS)
 	fmt.Fprintf(&h, `<div><b>%s</b> <span class="gs-badge gs-%s">%s</span></div>`,
-		escapeHTML(title), v.State(), v.State())
+		html.EscapeString(title), v.State(), v.State())
 	h.WriteString(`<table class="gs-kv"><tbody>`)
 	for _, r := range rows {
 		cls := ""
 		if r[0] == "error" {
 			cls = ` class="gs-error"`
 		}
-		fmt.Fprintf(&h, "<tr><th>%s</th><td%s>%s</td></tr>", escapeHTML(r[0]), cls, escapeHTML(r[1]))
+		fmt.Fprintf(&h, "<tr><th>%s</th><td%s>%s</td></tr>", html.EscapeString(r[0]), cls, html.EscapeString(r[1]))
 	}
 	h.WriteString("</tbody></table></div>")
 

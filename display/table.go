@@ -2,6 +2,7 @@ package display
 
 import (
 	"encoding/json"
+	"html"
 	"strconv"
 	"strings"
 
@@ -86,15 +87,14 @@ func (t Table) layout() layout {
 // shown returns the runs of rows the table shows.
 func (l layout) shown() []span {
 	t := l.Table
-	max := int64(t.maxRows())
-	total := l.total
+	limit := int64(t.maxRows())
 	skip := int64(0)
-	if t.Tail && total > max {
+	if t.Tail && l.total > limit {
 		// Omitted rows come before Records.
-		skip = max64(total-max-t.Omitted, 0)
+		skip = max(l.total-limit-t.Omitted, 0)
 	}
 	var spans []span
-	left := max
+	left := limit
 	for _, r := range t.Records {
 		n := r.NumRows()
 		if skip >= n {
@@ -209,14 +209,14 @@ func (l layout) html() string {
 	buf = append(buf, tableCSS...)
 	buf = append(buf, `<div class="gs-caption">`...)
 	if t.Title != "" {
-		buf = append(buf, escapeHTML(t.Title)...)
+		buf = append(buf, html.EscapeString(t.Title)...)
 		buf = append(buf, " · "...)
 	}
 	buf = append(buf, l.count()...)
 	buf = append(buf, "</div>"...)
 	if t.Error != "" {
 		buf = append(buf, `<div class="gs-error">`...)
-		buf = append(buf, escapeHTML(t.Error)...)
+		buf = append(buf, html.EscapeString(t.Error)...)
 		buf = append(buf, "</div>"...)
 	}
 	buf = append(buf, "<table><thead><tr>"...)
@@ -259,7 +259,7 @@ func (l layout) html() string {
 	buf = append(buf, "</tbody></table>"...)
 	if note := l.note(); note != "" {
 		buf = append(buf, `<div class="gs-note">`...)
-		buf = append(buf, escapeHTML(note)...)
+		buf = append(buf, html.EscapeString(note)...)
 		buf = append(buf, "</div>"...)
 	}
 	buf = append(buf, "</div>"...)
@@ -344,10 +344,3 @@ func uniqueNames(fields []arrow.Field) []string {
 }
 
 func jsonInt(n int64) string { return strconv.FormatInt(n, 10) }
-
-func max64(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
-}

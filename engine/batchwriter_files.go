@@ -34,32 +34,11 @@ const successMarker = "_SUCCESS"
 // hiveDefaultPartition names the folder of a null or empty partition value.
 const hiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__"
 
-// recordWriter encodes records into one part file.
-type recordWriter interface {
-	Write(rec arrow.Record) error
-	Close() error
-}
-
-// recordWriterFuncs adapts a pair of functions to recordWriter.
-type recordWriterFuncs struct {
-	write func(arrow.Record) error
-	close func() error
-}
-
-func (f recordWriterFuncs) Write(rec arrow.Record) error { return f.write(rec) }
-
-func (f recordWriterFuncs) Close() error {
-	if f.close == nil {
-		return nil
-	}
-	return f.close()
-}
-
 // fileEncoder makes the part files of one format.
 type fileEncoder struct {
 	schema *arrow.Schema
 	ext    string // with its leading dot: ".csv", ".snappy.parquet"
-	open   func(w io.Writer) (recordWriter, error)
+	open   func(w io.Writer) (format.RecordWriter, error)
 }
 
 // newFileEncoder checks the schema and options for format and returns its
@@ -68,34 +47,14 @@ func newFileEncoder(formatName string, schema *arrow.Schema, opts source.Options
 	if err := plainCompression(formatName, opts); err != nil {
 		return nil, err
 	}
-	enc := &fileEncoder{schema: schema}
-	switch formatName {
-	case "csv":
-		o, err := format.CSVOptionsFromMap(opts)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := format.NewCSVWriter(io.Discard, schema, o); err != nil {
-			return nil, err
-		}
-		enc.ext = ".csv"
-		enc.open = func(w io.Writer) (recordWriter, error) {
-			cw, err := format.NewCSVWriter(w, schema, o)
-			if err != nil {
-				return nil, err
-			}
-			return recordWriterFuncs{write: cw.Write}, nil
-		}
-	case "json":
-		o, err := format.JSONOptionsFromMap(opts)
-		if err != nil {
-			return nil, err
-		}
-		enc.ext = ".json"
-		enc.open = func(w io.Writer) (recordWriter, error) {
-			return recordWriterFuncs{write: func(r arrow.Record) error { return format.EncodeJSON(w, r, o) }}, nil
-		}
-	case "text":
+	enc := &fileEncoder{schema: schema, ext: "." + formatName}
+	open, ok, err := format.FileWriter(formatName, schema, opts)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		enc.open = open
+	case formatName == "text":
 		if n := len(schema.Fields()); n != 1 {
 			return nil, &expr.AnalysisError{Message: fmt.Sprintf(
 				"Text data source supports only a single column, and you have %d columns. Select one string column first.", n)}
@@ -106,25 +65,16 @@ func newFileEncoder(formatName string, schema *arrow.Schema, opts source.Options
 				f.Name, strings.ToUpper(types.SimpleString(f.Type)))}
 		}
 		enc.ext = ".txt"
-		enc.open = func(w io.Writer) (recordWriter, error) {
-			return recordWriterFuncs{write: func(r arrow.Record) error { return format.EncodeText(w, r) }}, nil
-		}
-	case "parquet":
-		o := format.ParquetWriteOptionsFromMap(opts)
-		ext, err := parquetExtension(o.Compression)
-		if err != nil {
-			return nil, err
-		}
-		enc.ext = ext
-		enc.open = func(w io.Writer) (recordWriter, error) {
-			pw, err := format.NewParquetWriter(w, schema, o)
-			if err != nil {
-				return nil, err
-			}
-			return pw, nil
+		enc.open = func(w io.Writer) (format.RecordWriter, error) {
+			return format.RecordWriterFunc(func(r arrow.Record) error { return format.EncodeText(w, r) }), nil
 		}
 	default:
 		return nil, fmt.Errorf("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find packages at https://spark.apache.org/third-party-projects.html.", formatName)
+	}
+	if formatName == "parquet" {
+		if enc.ext, err = parquetExtension(format.ParquetWriteOptionsFromMap(opts).Compression); err != nil {
+			return nil, err
+		}
 	}
 	return enc, nil
 }
@@ -346,7 +296,7 @@ type partFile struct {
 	rel  string
 	f    *os.File
 	buf  *bufio.Writer
-	w    recordWriter
+	w    format.RecordWriter
 	rows int64
 }
 

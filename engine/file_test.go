@@ -94,52 +94,41 @@ func TestFileSourceToFileSink(t *testing.T) {
 	q.Stop()
 }
 
-func TestAvailableNow(t *testing.T) {
-	in := t.TempDir()
-	for i := 0; i < 3; i++ {
-		writeFile(t, in, fmt.Sprintf("f%d.txt", i), fmt.Sprintf("line %d\n", i))
+// TestTriggersAndPerTriggerLimits: AvailableNow honours maxFilesPerTrigger
+// and ends when the files present at start are read; Once reads everything
+// available in a single batch whatever the limits say, as Spark's does.
+func TestTriggersAndPerTriggerLimits(t *testing.T) {
+	tests := []struct {
+		name    string
+		trigger engine.Trigger
+		batches int
+	}{
+		{"available now: one file per batch", engine.AvailableNow(), 3},
+		{"once: every file in one batch", engine.Once(), 1},
 	}
-	s := engine.NewSession()
-	defer s.Close()
-	q, err := s.ReadStream().Option("maxFilesPerTrigger", 1).Text(in).
-		WriteStream().Format("memory").QueryName("lines").Trigger(engine.AvailableNow()).Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.AwaitTermination(testCtx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if got := len(q.RecentProgress()); got != 3 {
-		t.Errorf("batches = %d, want 3 (one file each)", got)
-	}
-	if got, want := sortedRows(t, s.Table("lines")), "line 0 line 1 line 2"; got != want {
-		t.Errorf("rows = %q, want %q", got, want)
-	}
-}
-
-// TestTriggerOnceIgnoresPerTriggerLimits: Trigger.Once reads everything
-// available in a single batch, whatever maxFilesPerTrigger says, as Spark's
-// Once does (AvailableNow is the trigger that keeps the limits).
-func TestTriggerOnceIgnoresPerTriggerLimits(t *testing.T) {
-	in := t.TempDir()
-	for i := 0; i < 3; i++ {
-		writeFile(t, in, fmt.Sprintf("f%d.txt", i), fmt.Sprintf("line %d\n", i))
-	}
-	s := engine.NewSession()
-	defer s.Close()
-	q, err := s.ReadStream().Option("maxFilesPerTrigger", 1).Text(in).
-		WriteStream().Format("memory").QueryName("once").Trigger(engine.Once()).Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.AwaitTermination(testCtx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if got := len(q.RecentProgress()); got != 1 {
-		t.Errorf("batches = %d, want 1", got)
-	}
-	if got, want := sortedRows(t, s.Table("once")), "line 0 line 1 line 2"; got != want {
-		t.Errorf("rows = %q, want %q", got, want)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := t.TempDir()
+			for i := 0; i < 3; i++ {
+				writeFile(t, in, fmt.Sprintf("f%d.txt", i), fmt.Sprintf("line %d\n", i))
+			}
+			s := engine.NewSession()
+			defer s.Close()
+			q, err := s.ReadStream().Option("maxFilesPerTrigger", 1).Text(in).
+				WriteStream().Format("memory").QueryName("lines").Trigger(tc.trigger).Start()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := q.AwaitTermination(testCtx(t)); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(q.RecentProgress()); got != tc.batches {
+				t.Errorf("batches = %d, want %d", got, tc.batches)
+			}
+			if got, want := sortedRows(t, s.Table("lines")), "line 0 line 1 line 2"; got != want {
+				t.Errorf("rows = %q, want %q", got, want)
+			}
+		})
 	}
 }
 

@@ -171,7 +171,7 @@ func (g *GroupedData) numeric(op, fn string, cols []string) *DataFrame {
 			keys[strings.ToLower(expr.OutputName(k))] = true
 		}
 		for _, f := range schema.Fields() {
-			if isNumeric(f.Type) && !keys[strings.ToLower(f.Name)] {
+			if expr.IsNumeric(f.Type) && !keys[strings.ToLower(f.Name)] {
 				cols = append(cols, f.Name)
 			}
 		}
@@ -189,7 +189,7 @@ func (g *GroupedData) numeric(op, fn string, cols []string) *DataFrame {
 			return g.failed(op, &expr.AnalysisError{Class: "UNRESOLVED_COLUMN.WITH_SUGGESTION", Message: fmt.Sprintf(
 				"A column or function parameter with name `%s` cannot be resolved. Did you mean one of the following? [%s].", c, strings.Join(quotedNames(schema), ", "))})
 		}
-		if !isNumeric(schema.Field(idx).Type) {
+		if !expr.IsNumeric(schema.Field(idx).Type) {
 			return g.failed(op, &expr.AnalysisError{Message: fmt.Sprintf(
 				"\"%s\" is not a numeric column. Aggregation function can only be applied on a numeric column.", c)})
 		}
@@ -199,14 +199,6 @@ func (g *GroupedData) numeric(op, fn string, cols []string) *DataFrame {
 		return g.failed(op, fmt.Errorf("there is no numeric column to %s; name the columns", op))
 	}
 	return g.Agg(aggs...)
-}
-
-func isNumeric(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128:
-		return true
-	}
-	return false
 }
 
 func quotedNames(s *arrow.Schema) []string {

@@ -250,15 +250,16 @@ func (c *countAcc) build(mem memory.Allocator, sel []int32, n int) arrow.Array {
 
 // ---- sum ----
 
-type sumIntAcc struct {
-	sums []int64
+// sumState holds the sums of the groups, has[g] false while group g has
+// seen no value; sumIntAcc and sumFloatAcc differ only in how they add.
+type sumState[T int64 | float64] struct {
+	sums []T
 	has  []bool
 }
 
-type sumFloatAcc struct {
-	sums []float64
-	has  []bool
-}
+type sumIntAcc struct{ sumState[int64] }
+
+type sumFloatAcc struct{ sumState[float64] }
 
 func newSumAcc(arg, out arrow.DataType) (accumulator, error) {
 	switch arg.ID() {
@@ -270,8 +271,28 @@ func newSumAcc(arg, out arrow.DataType) (accumulator, error) {
 	return nil, fmt.Errorf("sum over %s is not supported", expr.SQLTypeName(arg))
 }
 
-func (s *sumIntAcc) grow(n int) { s.sums, s.has = growSlice(s.sums, n), growSlice(s.has, n) }
-func (s *sumIntAcc) reset()     { s.sums, s.has = s.sums[:0], s.has[:0] }
+func (s *sumState[T]) grow(n int) { s.sums, s.has = growSlice(s.sums, n), growSlice(s.has, n) }
+func (s *sumState[T]) reset()     { s.sums, s.has = s.sums[:0], s.has[:0] }
+
+func (s *sumState[T]) appendState(b []byte, g int32) []byte {
+	if !s.has[g] {
+		return append(b, 0)
+	}
+	return appendRaw(append(b, 1), s.sums[g])
+}
+
+func (s *sumState[T]) mergeState(g int32, b []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, errShortState
+	}
+	if b[0] == 0 {
+		return b[1:], nil
+	}
+	v, rest, err := readRaw[T](b[1:])
+	s.sums[g] += v
+	s.has[g] = true
+	return rest, err
+}
 
 func (s *sumIntAcc) update(gids, idx []int32, args []arrow.Array) {
 	a := args[0]
@@ -314,32 +335,9 @@ func sumInts[T signedInt](sums []int64, has []bool, gids, idx []int32, vals []T,
 	}
 }
 
-func (s *sumIntAcc) appendState(b []byte, g int32) []byte {
-	if !s.has[g] {
-		return append(b, 0)
-	}
-	return appendRaw(append(b, 1), s.sums[g])
-}
-
-func (s *sumIntAcc) mergeState(g int32, b []byte) ([]byte, error) {
-	if len(b) == 0 {
-		return nil, errShortState
-	}
-	if b[0] == 0 {
-		return b[1:], nil
-	}
-	v, rest, err := readRaw[int64](b[1:])
-	s.sums[g] += v
-	s.has[g] = true
-	return rest, err
-}
-
 func (s *sumIntAcc) build(mem memory.Allocator, sel []int32, n int) arrow.Array {
 	return fixedArray(mem, arrow.PrimitiveTypes.Int64, s.sums, s.has, sel, n)
 }
-
-func (s *sumFloatAcc) grow(n int) { s.sums, s.has = growSlice(s.sums, n), growSlice(s.has, n) }
-func (s *sumFloatAcc) reset()     { s.sums, s.has = s.sums[:0], s.has[:0] }
 
 func (s *sumFloatAcc) update(gids, idx []int32, args []arrow.Array) {
 	a := args[0]
@@ -367,26 +365,6 @@ func sumFloats[T ~float32 | ~float64](sums []float64, has []bool, gids, idx []in
 			}
 		}
 	}
-}
-
-func (s *sumFloatAcc) appendState(b []byte, g int32) []byte {
-	if !s.has[g] {
-		return append(b, 0)
-	}
-	return appendRaw(append(b, 1), s.sums[g])
-}
-
-func (s *sumFloatAcc) mergeState(g int32, b []byte) ([]byte, error) {
-	if len(b) == 0 {
-		return nil, errShortState
-	}
-	if b[0] == 0 {
-		return b[1:], nil
-	}
-	v, rest, err := readRaw[float64](b[1:])
-	s.sums[g] += v
-	s.has[g] = true
-	return rest, err
 }
 
 func (s *sumFloatAcc) build(mem memory.Allocator, sel []int32, n int) arrow.Array {

@@ -163,10 +163,7 @@ func addLengths(sizes []int32, a arrow.Array, idx []int32) {
 	vo := binaryOffsets(a)
 	nb := nullBits(a)
 	for j := range sizes {
-		i := j
-		if idx != nil {
-			i = int(idx[j])
-		}
+		i := rowOf(idx, j)
 		if nb.null(i) {
 			continue
 		}
@@ -298,12 +295,6 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	a := in.arr
 	nb := nullBits(a)
 	w := int32(1 + col.width)
-	row := func(j int) int {
-		if idx != nil {
-			return int(idx[j])
-		}
-		return j
-	}
 	// null rows: flag 0 and zero bytes (a zero length for strings)
 	writeNull := func(p int32) {
 		for k := int32(0); k < w; k++ {
@@ -321,7 +312,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 		}
 		b := a.(*array.Boolean)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -336,7 +327,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kInt8:
 		vals := values[int8](a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -348,7 +339,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kInt16:
 		vals := values[int16](a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -360,7 +351,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kInt32:
 		vals := values[int32](a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -381,7 +372,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 			return
 		}
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -393,7 +384,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kFloat32:
 		vals := values[float32](a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -405,7 +396,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kFloat64:
 		vals := values[float64](a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -417,7 +408,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kDecimal:
 		vals := values[decimal128.Num](a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 			} else {
@@ -430,7 +421,7 @@ func encodeColumn(buf []byte, cur []int32, col keyCol, in keyInput, idx []int32,
 	case kBytes:
 		vo, data := binaryOffsets(a), binaryData(a)
 		for j := 0; j < n; j++ {
-			p, i := cur[j], row(j)
+			p, i := cur[j], rowOf(idx, j)
 			if nb.null(i) {
 				writeNull(p)
 				cur[j] = p + w

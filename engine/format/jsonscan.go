@@ -272,7 +272,7 @@ func (s *jscanner) skip(depth int) *jsonError {
 	switch c := s.b[s.p]; {
 	case c == '"':
 		var scratch []byte
-		_, err := s.skipString(&scratch)
+		_, err := s.str(&scratch)
 		return err
 	case c == '{':
 		s.p++
@@ -287,7 +287,7 @@ func (s *jscanner) skip(depth int) *jsonError {
 				return s.syntaxErr("expected a field name")
 			}
 			var scratch []byte
-			if _, err := s.skipString(&scratch); err != nil {
+			if _, err := s.str(&scratch); err != nil {
 				return err
 			}
 			s.ws()
@@ -342,9 +342,4 @@ func (s *jscanner) skip(depth int) *jsonError {
 		return err
 	}
 	return s.syntaxErr("unexpected character")
-}
-
-// skipString passes over a string, validating its escapes.
-func (s *jscanner) skipString(scratch *[]byte) ([]byte, *jsonError) {
-	return s.str(scratch)
 }

@@ -20,74 +20,28 @@ import (
 // batch is visible only once <path>/_spark_metadata/<batchId> lists its
 // files, and a batch id the manifest already holds is skipped.
 type File struct {
-	format string
-	schema *arrow.Schema
-	out    *fileindex.Sink
-	ext    string
-	encode func(w io.Writer, recs []arrow.Record) error
+	out  *fileindex.Sink
+	ext  string
+	open func(w io.Writer) (format.RecordWriter, error)
 }
 
 // NewFile opens the file sink of format writing to path, with the
 // format's options (header, sep, compression, timestampFormat, ...). It
 // removes the part files of batches that never committed.
 func NewFile(formatName, path string, schema *arrow.Schema, opts source.Options) (*File, error) {
-	f := &File{format: strings.ToLower(formatName), schema: schema}
-	switch f.format {
-	case "csv":
-		o, err := format.CSVOptionsFromMap(opts)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := format.NewCSVWriter(io.Discard, schema, o); err != nil {
-			return nil, err
-		}
-		f.ext = ".csv"
-		f.encode = func(w io.Writer, recs []arrow.Record) error {
-			cw, err := format.NewCSVWriter(w, schema, o)
-			if err != nil {
-				return err
-			}
-			for _, r := range recs {
-				if err := cw.Write(r); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	case "json":
-		o, err := format.JSONOptionsFromMap(opts)
-		if err != nil {
-			return nil, err
-		}
-		f.ext = ".json"
-		f.encode = func(w io.Writer, recs []arrow.Record) error {
-			for _, r := range recs {
-				if err := format.EncodeJSON(w, r, o); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	case "parquet":
-		o := format.ParquetWriteOptionsFromMap(opts)
-		f.ext = ".parquet"
-		if c := strings.ToLower(o.Compression); c == "" || c == "snappy" {
+	name := strings.ToLower(formatName)
+	open, ok, err := format.FileWriter(name, schema, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find packages at https://spark.apache.org/third-party-projects.html.", formatName)
+	}
+	f := &File{open: open, ext: "." + name}
+	if name == "parquet" {
+		if c := strings.ToLower(format.ParquetWriteOptionsFromMap(opts).Compression); c == "" || c == "snappy" {
 			f.ext = ".snappy.parquet"
 		}
-		f.encode = func(w io.Writer, recs []arrow.Record) error {
-			pw, err := format.NewParquetWriter(w, schema, o)
-			if err != nil {
-				return err
-			}
-			for _, r := range recs {
-				if err := pw.Write(r); err != nil {
-					return err
-				}
-			}
-			return pw.Close()
-		}
-	default:
-		return nil, fmt.Errorf("[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find packages at https://spark.apache.org/third-party-projects.html.", formatName)
 	}
 	out, err := fileindex.OpenSink(path)
 	if err != nil {
@@ -137,6 +91,20 @@ func (f *File) write(b *fileindex.SinkBatch, recs []arrow.Record) error {
 		return errors.Join(err, part.Abort())
 	}
 	return part.Close()
+}
+
+// encode writes recs as one file of the sink's format.
+func (f *File) encode(w io.Writer, recs []arrow.Record) error {
+	rw, err := f.open(w)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if err := rw.Write(r); err != nil {
+			return err
+		}
+	}
+	return rw.Close()
 }
 
 func (f *File) String() string { return "FileSink[" + f.out.Path() + "]" }

@@ -56,8 +56,7 @@ func (e *Executor) errorContent(err error) *kernel.ErrorContent {
 			msgs = strings.Split(strings.TrimSpace(userPos(ce.err.Error())), "\n")
 		}
 		var tb []string
-		for i, m := range msgs {
-			msgs[i] = m
+		for _, m := range msgs {
 			tb = append(tb, ename+": "+m)
 			tb = append(tb, e.sourceLines(m)...)
 			if h := e.importHint(m); h != "" {

@@ -16,30 +16,19 @@ var builtinMagics = map[string]string{
 }
 
 // runCell runs a cell: its leading %magic lines in order, then its Go code.
-// Magic lines are blanked in the Go source so positions stay right.
 func (e *Executor) runCell(c *cell, hardCtx context.Context, src string) (kernel.MIMEBundle, *kernel.ErrorContent) {
-	lines := strings.Split(src, "\n")
+	magics, code := splitMagics(src)
 	var last kernel.MIMEBundle
-	n := 0
-	for ; n < len(lines); n++ {
-		t := strings.TrimSpace(lines[n])
-		if t == "" {
-			continue
-		}
-		if !strings.HasPrefix(t, "%") {
-			break
-		}
+	for _, m := range magics {
 		if last != nil {
 			c.out.Display(last, nil, "")
 		}
-		b, ec := e.runMagic(c, t[1:])
+		b, ec := e.runMagic(c, m)
 		if ec != nil {
 			return nil, ec
 		}
 		last = b
-		lines[n] = ""
 	}
-	code := strings.Join(lines, "\n")
 	if strings.TrimSpace(code) == "" {
 		return last, nil
 	}
@@ -47,6 +36,25 @@ func (e *Executor) runCell(c *cell, hardCtx context.Context, src string) (kernel
 		c.out.Display(last, nil, "")
 	}
 	return e.runCode(c, hardCtx, code)
+}
+
+// splitMagics returns the leading %magic lines of a cell (trimmed, without
+// their %) and its Go code, in which they are blanked so that positions
+// stay right.
+func splitMagics(src string) (magics []string, code string) {
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") {
+			break
+		}
+		magics = append(magics, t[1:])
+		lines[i] = ""
+	}
+	return magics, strings.Join(lines, "\n")
 }
 
 // runMagic runs one magic line (without its %).

@@ -226,10 +226,6 @@ func callOf(inner *frameCtx) matcher {
 	case *ast.FuncDecl:
 		return callNamed(fn.Name.Name)
 	case *ast.FuncLit:
-		var names []string
-		if inner.boundTo != "" {
-			names = append(names, inner.boundTo)
-		}
 		return func(n, parent ast.Node) (ast.Node, bool) {
 			c, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -239,17 +235,9 @@ func callOf(inner *frameCtx) matcher {
 			case *ast.FuncLit:
 				return litCall{c}, f == fn
 			case *ast.Ident:
-				for _, name := range names {
-					if f.Name == name {
-						return c, true
-					}
-				}
+				return c, inner.boundTo != "" && f.Name == inner.boundTo
 			case *ast.SelectorExpr:
-				for _, name := range names {
-					if f.Sel.Name == name {
-						return &selectorCall{c, f}, true
-					}
-				}
+				return &selectorCall{c, f}, inner.boundTo != "" && f.Sel.Name == inner.boundTo
 			}
 			return nil, false
 		}
@@ -327,7 +315,6 @@ func raising(msg string) matcher {
 // top-level definition on its own), positioned in the cell with //line
 // directives as the executor does.
 type cellAST struct {
-	name   string
 	fset   *token.FileSet
 	groups []itemGroup
 	lits   map[*ast.FuncLit]string // Go's names of the function literals
@@ -343,11 +330,12 @@ type itemGroup struct {
 // parseCellAST parses the cell called name with source src; nil when it
 // does not parse.
 func parseCellAST(name, src string) *cellAST {
-	items, err := splitCell(name, blankMagics(src))
+	_, code := splitMagics(src) // as the executor compiles it
+	items, err := splitCell(name, code)
 	if err != nil {
 		return nil
 	}
-	a := &cellAST{name: name, fset: token.NewFileSet(), lits: map[*ast.FuncLit]string{}}
+	a := &cellAST{fset: token.NewFileSet(), lits: map[*ast.FuncLit]string{}}
 	top := 0
 	for i := 0; i < len(items); {
 		it := items[i]
@@ -386,23 +374,6 @@ func parseCellAST(name, src string) *cellAST {
 		i = j
 	}
 	return a
-}
-
-// blankMagics blanks the leading %magic lines of a cell, as the executor
-// does before compiling it.
-func blankMagics(src string) string {
-	lines := strings.Split(src, "\n")
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			continue
-		}
-		if !strings.HasPrefix(t, "%") {
-			break
-		}
-		lines[i] = ""
-	}
-	return strings.Join(lines, "\n")
 }
 
 // funcDeclName returns the name Go gives a function or method: f, T.M,
@@ -461,7 +432,7 @@ type frameCtx struct {
 	name    string   // main.f, main.(*T).M, main.f.func1, main for top-level code
 	boundTo string   // for a function literal, the name it is assigned to
 	group   int      // for top-level code, the index of its group
-	region  []ast.Node
+	body    ast.Node // the function body, or the group's statements
 }
 
 // lc is a position as a comparable line and column.
@@ -504,14 +475,14 @@ func (a *cellAST) contextAt(line, col int) *frameCtx {
 		})
 		switch f := fn.(type) {
 		case *ast.FuncDecl:
-			return &frameCtx{cell: a, fn: f, name: "main." + funcDeclName(f), region: []ast.Node{f.Body}}
+			return &frameCtx{cell: a, fn: f, name: "main." + funcDeclName(f), body: f.Body}
 		case *ast.FuncLit:
-			return &frameCtx{cell: a, fn: f, name: a.lits[f], boundTo: a.boundName(f), region: []ast.Node{f.Body}}
+			return &frameCtx{cell: a, fn: f, name: a.lits[f], boundTo: a.boundName(f), body: f.Body}
 		}
 		if g.kind == itemDecl {
 			return nil
 		}
-		return &frameCtx{cell: a, name: "main", group: i, region: []ast.Node{g.node}}
+		return &frameCtx{cell: a, name: "main", group: i, body: g.node}
 	}
 	return nil
 }
@@ -583,35 +554,33 @@ func (c *frameCtx) find(want matcher) (first ast.Node, matches int) {
 		}
 		matches++
 	}
-	for _, r := range c.region {
-		ast.Inspect(r, func(n ast.Node) bool {
-			if n == nil {
-				// Leaving a node: after its operands, as Go evaluates.
-				v := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				if v.match != nil {
-					found(v.match)
-				}
-				return false
+	ast.Inspect(c.body, func(n ast.Node) bool {
+		if n == nil {
+			// Leaving a node: after its operands, as Go evaluates.
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if v.match != nil {
+				found(v.match)
 			}
-			var parent ast.Node
-			if len(stack) > 0 {
-				parent = stack[len(stack)-1].n
+			return false
+		}
+		var parent ast.Node
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1].n
+		}
+		at, ok := want(n, parent)
+		if !ok {
+			at = nil
+		}
+		if _, lit := n.(*ast.FuncLit); lit {
+			if at != nil {
+				found(at)
 			}
-			at, ok := want(n, parent)
-			if !ok {
-				at = nil
-			}
-			if _, lit := n.(*ast.FuncLit); lit {
-				if at != nil {
-					found(at)
-				}
-				return false
-			}
-			stack = append(stack, visit{n, at})
-			return true
-		})
-	}
+			return false
+		}
+		stack = append(stack, visit{n, at})
+		return true
+	})
 	return first, matches
 }
 

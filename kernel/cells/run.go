@@ -442,15 +442,30 @@ var builtinFuncs = map[string]bool{
 // goroutine so that it writes to the right cell and its panics are reported
 // instead of killing the kernel.
 func rewriteGo(f *ast.File) {
+	replaceStmts(f, true, func(s ast.Stmt) ast.Stmt {
+		if g, ok := s.(*ast.GoStmt); ok {
+			return runtimeCall(g.Call, g.Go, "Go", "GoDots")
+		}
+		return nil
+	})
+}
+
+// replaceStmts replaces, in every statement list (blocks, case and select
+// clauses) and labelled statement under root, each statement for which
+// replace returns non-nil. Function literals are searched only when
+// inFuncLits is set.
+func replaceStmts(root ast.Node, inFuncLits bool, replace func(ast.Stmt) ast.Stmt) {
 	fix := func(list []ast.Stmt) {
 		for i, s := range list {
-			if g, ok := s.(*ast.GoStmt); ok {
-				list[i] = runtimeCall(g.Call, g.Go, "Go", "GoDots")
+			if r := replace(s); r != nil {
+				list[i] = r
 			}
 		}
 	}
-	ast.Inspect(f, func(n ast.Node) bool {
+	ast.Inspect(root, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.FuncLit:
+			return inFuncLits
 		case *ast.BlockStmt:
 			fix(n.List)
 		case *ast.CaseClause:
@@ -458,8 +473,8 @@ func rewriteGo(f *ast.File) {
 		case *ast.CommClause:
 			fix(n.Body)
 		case *ast.LabeledStmt:
-			if g, ok := n.Stmt.(*ast.GoStmt); ok {
-				n.Stmt = runtimeCall(g.Call, g.Go, "Go", "GoDots")
+			if r := replace(n.Stmt); r != nil {
+				n.Stmt = r
 			}
 		}
 		return true

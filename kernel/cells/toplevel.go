@@ -138,29 +138,11 @@ func wrapInFunc(s ast.Stmt) ast.Stmt {
 // rewriteDefer turns every defer statement of body outside function
 // literals into a call of the cell runtime's Defer.
 func rewriteDefer(body *ast.BlockStmt) {
-	fix := func(list []ast.Stmt) {
-		for i, s := range list {
-			if d, ok := s.(*ast.DeferStmt); ok {
-				list[i] = runtimeCall(d.Call, d.Defer, "Defer", "DeferDots")
-			}
+	replaceStmts(body, false, func(s ast.Stmt) ast.Stmt {
+		if d, ok := s.(*ast.DeferStmt); ok {
+			return runtimeCall(d.Call, d.Defer, "Defer", "DeferDots")
 		}
-	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BlockStmt:
-			fix(n.List)
-		case *ast.CaseClause:
-			fix(n.Body)
-		case *ast.CommClause:
-			fix(n.Body)
-		case *ast.LabeledStmt:
-			if d, ok := n.Stmt.(*ast.DeferStmt); ok {
-				n.Stmt = runtimeCall(d.Call, d.Defer, "Defer", "DeferDots")
-			}
-		}
-		return true
+		return nil
 	})
 }
 

@@ -39,7 +39,7 @@ func Spark() *Session { return &Session{h: host.Default} }
 
 func (s *Session) engine() *engine.Session { return s.h.Spark() }
 
-// cell returns the running cell's context, for blocking calls.
+// ctx returns the running cell's context, for blocking calls.
 func (s *Session) ctx() context.Context { return s.h.Current().Ctx }
 
 // Read returns a reader for batch DataFrames (spark.read).

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gostream/gostream/display"
 	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/kernel"
 	"github.com/gostream/gostream/kernel/notebook/host"
@@ -202,18 +203,12 @@ func (s *Session) checkWait(ctx context.Context, q *engine.StreamingQuery) {
 		return
 	}
 	if q != nil && q.IsActive() {
+		v := display.QueryView{Name: q.Name(), ID: q.ID()}
 		fmt.Fprintf(host.StreamWriter(s.h.Current().Out, "stderr"),
 			"interrupted the wait; query %s keeps running: stop it with q.Stop() or %%stop %s\n",
-			host.Label(q), stopKey(q))
+			v.Label(), v.StopKey())
 	}
 	panic(&Exception{Class: "KeyboardInterrupt", Err: fmt.Errorf("the wait was interrupted")})
-}
-
-func stopKey(q *engine.StreamingQuery) string {
-	if q.Name() != "" {
-		return q.Name()
-	}
-	return q.ID()
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -441,16 +441,10 @@ func (h *Host) StopActiveNamed(cell Cell, name string) error {
 	return nil
 }
 
-// label names a query for messages: its name, else its id.
+// label names a query for messages: its quoted name, else its id.
 func label(q *engine.StreamingQuery) string {
-	if q.Name() != "" {
-		return fmt.Sprintf("%q", q.Name())
-	}
-	return q.ID()
+	return display.QueryView{Name: q.Name(), ID: q.ID()}.Label()
 }
-
-// Label names a query for messages: its name, else its id.
-func Label(q *engine.StreamingQuery) string { return label(q) }
 
 // sortQueries orders queries active first, then newest first.
 func sortQueries(qs []*Query) {

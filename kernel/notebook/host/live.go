@@ -121,12 +121,7 @@ func (h *Host) Listing() display.Bundle {
 func (h *Host) listingVersion() string {
 	var b strings.Builder
 	for _, q := range h.Queries() {
-		v := ViewOf(q.Q)
-		batch := int64(-1)
-		if p := v.Last(); p != nil {
-			batch = p.BatchID
-		}
-		fmt.Fprintf(&b, "%s %s %s %d|", v.RunID, v.State(), v.Status, batch)
+		b.WriteString(q.Q.RunID() + " " + QueryVersion(q.Q) + "|")
 	}
 	return b.String()
 }
@@ -192,14 +187,7 @@ func (h *Host) flushAll(ctx context.Context) {
 		lives = append(lives, e.live)
 	}
 	h.mu.Unlock()
-	for _, q := range h.Queries() {
-		if q.Output != nil {
-			if l := q.Output.liveDisplay(); l != nil {
-				lives = append(lives, l)
-			}
-		}
-	}
-	parallel(lives, func(l *display.Live) { l.Flush(ctx) })
+	parallel(h.outputDisplays(lives, ""), func(l *display.Live) { l.Flush(ctx) })
 }
 
 // finalize publishes the final state of the displays of a query that ended
@@ -207,14 +195,7 @@ func (h *Host) flushAll(ctx context.Context) {
 // its final state (or ctx ends), also when another caller is closing them,
 // and reports whether any display showed it.
 func (h *Host) finalize(ctx context.Context, runID string) bool {
-	lives := h.entries(runID, false)
-	for _, q := range h.Queries() {
-		if q.Output != nil && q.Q.RunID() == runID {
-			if l := q.Output.liveDisplay(); l != nil {
-				lives = append(lives, l)
-			}
-		}
-	}
+	lives := h.outputDisplays(h.entries(runID, false), runID)
 	parallel(lives, func(l *display.Live) { l.Close(ctx) })
 	h.mu.Lock()
 	kept := h.lives[:0:0]
@@ -237,14 +218,21 @@ func (h *Host) closeAll(ctx context.Context) {
 	}
 	h.lives = nil
 	h.mu.Unlock()
+	parallel(h.outputDisplays(lives, ""), func(l *display.Live) { l.Close(ctx) })
+}
+
+// outputDisplays appends to lives the live displays of the queries'
+// outputs: of every query, or of the one with run id runID when set.
+func (h *Host) outputDisplays(lives []*display.Live, runID string) []*display.Live {
 	for _, q := range h.Queries() {
-		if q.Output != nil {
-			if l := q.Output.liveDisplay(); l != nil {
-				lives = append(lives, l)
-			}
+		if q.Output == nil || (runID != "" && q.Q.RunID() != runID) {
+			continue
+		}
+		if l := q.Output.liveDisplay(); l != nil {
+			lives = append(lives, l)
 		}
 	}
-	parallel(lives, func(l *display.Live) { l.Close(ctx) })
+	return lives
 }
 
 // parallel runs fn on every display at once and waits for all.
